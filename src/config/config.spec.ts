@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      databaseUrl: undefined,
+      trustProxy: false,
+      session: { idleSeconds: 1800, absoluteSeconds: 43200 },
+    });
+  });
+
+  it('names each bad setting', () => {
+    expect(() => loadConfig({ PORT: 'eighty', SESSION_IDLE_SECONDS: '-5' })).toThrow(
+      /PORT[\s\S]*SESSION_IDLE_SECONDS|SESSION_IDLE_SECONDS[\s\S]*PORT/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
+  });
+
+  it('refuses to run production with a missing or weak session secret', () => {
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/byline' };
+    expect(() => loadConfig(base)).toThrow(/SESSION_SECRET/);
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'changeme' })).toThrow(/SESSION_SECRET/);
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'x'.repeat(40) })).toThrow(/SESSION_SECRET/);
+    const secret = 'q8Jf2vL0sW9eR4tY7uI1oP3aS6dF5gH0';
+    expect(loadConfig({ ...base, SESSION_SECRET: secret }).session.secret).toBe(secret);
+  });
+
+  it('refuses production without DATABASE_URL', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'q8Jf2vL0sW9eR4tY7uI1oP3aS6dF5gH0' }),
+    ).toThrow(/DATABASE_URL/);
+  });
+
+  it('reads TRUST_PROXY as express expects it', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+  });
+});

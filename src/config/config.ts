@@ -1,0 +1,84 @@
+// Every setting comes from the environment and is validated here, once, at boot.
+import { z } from 'zod';
+
+const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'development']);
+
+const positiveSeconds = z.coerce.number().int().positive();
+
+const environment = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    SESSION_SECRET: z.string().optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    // Express's `trust proxy`: false (default), true, a hop count, or addresses/subnets.
+    TRUST_PROXY: z.string().default('false'),
+    SESSION_IDLE_SECONDS: positiveSeconds.default(1800),
+    SESSION_ABSOLUTE_SECONDS: positiveSeconds.default(43200),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const secret = env.SESSION_SECRET ?? '';
+    if (secret.length < 32 || weakSecrets.has(secret.toLowerCase()) || /^(.)\1*$/.test(secret)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'production needs a random SESSION_SECRET of at least 32 characters',
+      });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'production needs DATABASE_URL (the embedded server is for development)',
+      });
+    }
+  });
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+export type AppConfig = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof environment>) {
+  return {
+    env: env.NODE_ENV,
+    production: env.NODE_ENV === 'production',
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    session: {
+      // Outside production a fixed secret keeps sessions valid across restarts.
+      secret: env.SESSION_SECRET ?? 'byline-development-session-secret-not-for-production',
+      idleSeconds: env.SESSION_IDLE_SECONDS,
+      absoluteSeconds: env.SESSION_ABSOLUTE_SECONDS,
+    },
+  };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = environment.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+/** The config with its database fixed, once the embedded server (if any) is up. */
+export type ReadyConfig = AppConfig & { databaseUrl: string };

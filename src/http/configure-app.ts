@@ -1,0 +1,37 @@
+import express from 'express';
+import helmet from 'helmet';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import type { ReadyConfig } from '../config/config.js';
+import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
+import { requestLogging } from './request-logging.js';
+
+/**
+ * Express-level setup shared by main.ts and the tests, in the order requests meet it.
+ * Create the app with `bodyParser: false`: the JSON parser is installed here, after the
+ * request id exists, so even a malformed body gets a problem with a requestId.
+ */
+export function configureApp(app: NestExpressApplication, config: ReadyConfig, logger: Logger) {
+  app.set('trust proxy', config.trustProxy);
+  app.set('x-powered-by', false);
+  app.use(requestLogging(logger));
+  app.use(helmet());
+  app.use(jsonOnly);
+  app.use(express.json({ limit: '1mb' }));
+  app.use(middlewareErrors);
+  app.enableShutdownHooks();
+  setUpOpenApi(app);
+}
+
+function setUpOpenApi(app: NestExpressApplication) {
+  const document = new DocumentBuilder()
+    .setTitle('Byline')
+    .setDescription('Multi-tenant publishing backend. Errors are application/problem+json.')
+    .setVersion('1')
+    .addCookieAuth('byline.sid')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+}

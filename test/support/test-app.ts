@@ -1,0 +1,23 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { inject } from 'vitest';
+import { createApp } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/http/request-logging.js';
+
+/** The real application on the run's database; `env` overrides settings. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+): Promise<NestExpressApplication> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: inject('databaseUrl'),
+    ...env,
+  });
+  const app = await createApp(
+    { ...config, databaseUrl: config.databaseUrl! },
+    createLogger(config.logLevel),
+  );
+  await app.init();
+  return app;
+}

@@ -36,3 +36,14 @@ export function postgresErrorCode(error: unknown): string | undefined {
     .meta;
   return meta?.driverAdapterError?.cause?.originalCode;
 }
+
+/**
+ * For a unique-constraint violation (Prisma's P2002), which of `fields` it concerns
+ * (the first one its metadata names); undefined for any other error.
+ */
+export function uniqueViolationField<F extends string>(error: unknown, fields: F[]): F | undefined {
+  const candidate = error as { code?: string; meta?: unknown };
+  if (candidate?.code !== 'P2002') return undefined;
+  const meta = JSON.stringify(candidate.meta ?? {});
+  return fields.find((field) => meta.includes(`"${field}"`)) ?? fields[0];
+}

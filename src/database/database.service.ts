@@ -1,28 +1,42 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 /**
- * The one Prisma client and its pool. Only the data layer (src/database) holds it;
- * features reach tenant data through the scoped client and everything else through
- * a named, unscoped path.
+ * The one pool and Prisma client. Only the data layer (src/database) holds the client;
+ * features reach platform data (users, sessions, roles, the audit log) through
+ * `unscoped(reason)`, whose reason says why the access needs no tenant, and tenant data
+ * through the scoped client.
  */
 @Injectable()
 export class DatabaseService implements OnModuleDestroy {
-  readonly client: PrismaClient;
+  /** Shared with the session store, so Byline holds one pool of the configured size. */
+  readonly pool: pg.Pool;
+  private readonly client: PrismaClient;
 
   constructor(@Inject(APP_CONFIG) config: ReadyConfig) {
-    const adapter = new PrismaPg({
+    this.pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
       connectionTimeoutMillis: 5000,
     });
-    this.client = new PrismaClient({ adapter });
+    this.client = new PrismaClient({ adapter: new PrismaPg(this.pool) });
+  }
+
+  /**
+   * The unscoped client. Every call names its reason, so `grep -rn "unscoped("` lists
+   * every place that reads or writes without a tenant.
+   */
+  unscoped(reason: string): PrismaClient {
+    if (!reason.trim()) throw new Error('unscoped() needs a reason');
+    return this.client;
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.client.$disconnect();
+    await this.pool.end();
   }
 }

@@ -18,7 +18,7 @@ export class MigrationStatus {
   async check(): Promise<DatabaseStatus> {
     const shipped = await this.shipped;
     try {
-      const rows = await this.database.client.$queryRaw<{ migration_name: string }[]>`
+      const rows = await this.database.unscoped('health: migration bookkeeping').$queryRaw<{ migration_name: string }[]>`
         SELECT migration_name FROM _prisma_migrations
         WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
       const applied = new Set(rows.map((row) => row.migration_name));

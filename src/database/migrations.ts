@@ -11,6 +11,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
   ColumnTypeEnum,
+  DriverAdapterError,
   type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
 import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -86,6 +87,28 @@ async function readMigrationList(): Promise<MigrationList> {
 }
 
 /**
+ * The pg adapter runs a script by splitting it on every `;`, which breaks dollar-quoted
+ * function bodies. PostgreSQL runs a multi-statement simple query whole, in one implicit
+ * transaction, as Prisma's native engine does.
+ */
+async function executeWholeScript(pool: pg.Pool, script: string): Promise<void> {
+  try {
+    await pool.query(script);
+  } catch (error) {
+    const e = error as pg.DatabaseError;
+    throw new DriverAdapterError({
+      kind: 'postgres',
+      code: e.code ?? 'N/A',
+      severity: e.severity ?? 'N/A',
+      message: e.message,
+      detail: e.detail,
+      column: e.column,
+      hint: e.hint,
+    });
+  }
+}
+
+/**
  * The engine's schema queries read PostgreSQL's one-byte `"char"` columns (constraint and
  * relation kinds), which the pg adapter refuses to map. The pg client below declares them
  * text so the adapter accepts the row set, remembers which columns they were, and the
@@ -116,11 +139,15 @@ class CharMarkingClient extends pg.Client {
   }
 }
 
-function reportCharColumns<T extends object>(queryable: T): T {
+/** The adapter, with the two repairs above. */
+function repaired<T extends object>(queryable: T, pool: pg.Pool): T {
   return new Proxy(queryable, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
+      if (property === 'executeScript') {
+        return (script: string) => executeWholeScript(pool, script);
+      }
       if (property === 'queryRaw') {
         return async (query: unknown) => {
           const result = (await value.call(target, query)) as SqlResultSet;
@@ -131,7 +158,7 @@ function reportCharColumns<T extends object>(queryable: T): T {
         };
       }
       if (property === 'startTransaction') {
-        return async (...args: unknown[]) => reportCharColumns(await value.apply(target, args));
+        return async (...args: unknown[]) => repaired(await value.apply(target, args), pool);
       }
       return value.bind(target);
     },
@@ -143,17 +170,19 @@ function reportCharColumns<T extends object>(queryable: T): T {
  * closing its pool (so the drop fails); here the caller creates and drops the shadow.
  */
 class EnginePg extends PrismaPg {
+  private readonly pool: pg.Pool;
+
   constructor(
     url: string,
     private readonly shadowUrl?: string,
+    pool = new pg.Pool({ connectionString: url, Client: CharMarkingClient, max: 2 }),
   ) {
-    super(new pg.Pool({ connectionString: url, Client: CharMarkingClient, max: 2 }), {
-      disposeExternalPool: true,
-    });
+    super(pool, { disposeExternalPool: true });
+    this.pool = pool;
   }
 
   override async connect() {
-    return reportCharColumns(await super.connect());
+    return repaired(await super.connect(), this.pool);
   }
 
   override async connectToShadowDb() {

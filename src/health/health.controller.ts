@@ -1,8 +1,10 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/access/access.decorators.js';
 import { MigrationStatus } from '../database/migration-status.js';
 
+@Public()
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {

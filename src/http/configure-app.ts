@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { requestLogging } from './request-logging.js';
@@ -19,6 +20,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(helmet());
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb' }));
+  installSessions(app, config);
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

@@ -10,9 +10,14 @@ const notJson = new ProblemError(
   'Send the request body as application/json.',
 );
 
-/** Byline speaks JSON: a request body of any other type is refused with 415. */
+/**
+ * Byline speaks JSON: a request body of any other type is refused with 415. A request that
+ * declares no type and no length (a bodiless POST such as logout) passes.
+ */
 export function jsonOnly(req: Request, res: Response, next: NextFunction): void {
-  if (typeis.hasBody(req) && !typeis(req, ['application/json', 'application/*+json'])) {
+  const type = req.headers['content-type'];
+  const declaresBody = type !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (declaresBody && !typeis.is(type ?? '', ['application/json', 'application/*+json'])) {
     sendProblem(req, res, toProblem(notJson));
     return;
   }

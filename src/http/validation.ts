@@ -9,12 +9,16 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+export function toValidationProblem(errors: ValidationError[]): ValidationProblem {
+  return new ValidationProblem(flatten(errors));
+}
+
 /** DTO validation: unknown properties are refused, never silently bound. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new ValidationProblem(flatten(errors)),
+    exceptionFactory: toValidationProblem,
   });
 }

@@ -45,7 +45,7 @@ describe('health', () => {
       // What any data route's query throws in that state maps to 503, not 500.
       const error = await app
         .get(DatabaseService)
-        .client.user.count()
+        .unscoped('test: a query on an unreachable server').user.count()
         .catch((caught: unknown) => caught);
       expect(toProblem(error)).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
     } finally {

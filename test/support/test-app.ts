@@ -11,6 +11,7 @@ export async function startTestApp(
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
+    TRUST_PROXY: 'loopback',
     DATABASE_URL: inject('databaseUrl'),
     ...env,
   });

@@ -1,0 +1,22 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { Public } from '../access/access.decorators.js';
+import { stampNewSession } from '../session/session-stamp.js';
+
+@ApiTags('auth')
+@Controller('v1/auth/csrf')
+export class CsrfController {
+  /**
+   * The token is bound to the session, so this starts an (anonymous) session when there
+   * is none: the one write a GET makes, and the synchronizer-token pattern's premise.
+   */
+  @Public()
+  @Get()
+  token(@Req() req: Request): { token: string } {
+    if (!req.session.createdAt) stampNewSession(req);
+    req.session.csrfToken ??= randomBytes(32).toString('base64url');
+    return { token: req.session.csrfToken };
+  }
+}

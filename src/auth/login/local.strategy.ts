@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-local';
+import { UnauthorizedProblem } from '../../http/problems.js';
+import type { AuthUser } from '../auth-user.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { LoginThrottle } from './login-throttle.js';
+
+export const badCredentials = () => new UnauthorizedProblem('The email or password is incorrect.');
+
+/**
+ * Email and password. An unknown email, a disabled account and a wrong password all get the
+ * same answer after the same Argon2 work, so responses do not tell which emails exist.
+ */
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy) {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+  ) {
+    super({ usernameField: 'email', passReqToCallback: true });
+  }
+
+  async validate(req: Request, rawEmail: string, password: string): Promise<AuthUser> {
+    const email = rawEmail.trim().toLowerCase();
+    const ip = req.ip ?? 'unknown';
+    await this.throttle.assertOpen(email, ip);
+    const account = await this.users.findCredentials(email);
+    const verified = account
+      ? await this.hasher.verify(account.passwordHash, password)
+      : await this.hasher.verifyAgainstNothing(password);
+    if (!account || !verified || account.disabledAt) {
+      await this.throttle.recordFailure(email, ip);
+      throw badCredentials();
+    }
+    await this.throttle.recordSuccess(email);
+    const { passwordHash: _hash, disabledAt: _disabled, ...user } = account;
+    return user;
+  }
+}

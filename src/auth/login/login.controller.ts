@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { ReadyConfig } from '../../config/config.js';
+import { Public, SignedIn } from '../access/access.decorators.js';
+import { type AuthUser, toUserView } from '../auth-user.js';
+import { sessionCookieName } from '../session/session.middleware.js';
+import { destroySession } from '../session/request-session.js';
+import { LoginDto } from './login.dto.js';
+import { LoginGuard } from './login.guard.js';
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class LoginController {
+  constructor(@Inject(APP_CONFIG) private readonly config: ReadyConfig) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
+  login(@Body() _credentials: LoginDto, @Req() req: Request) {
+    return { user: toUserView(req.user as AuthUser) };
+  }
+
+  @SignedIn()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await destroySession(req, res, sessionCookieName(this.config));
+  }
+}

@@ -1,0 +1,29 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request } from 'express';
+import { toValidationProblem } from '../../http/validation.js';
+import { stampNewSession } from '../session/session-stamp.js';
+import { LoginDto } from './login.dto.js';
+
+/**
+ * Runs the local strategy, then signs the user in. passport's logIn regenerates the session
+ * (a new id; the old one is destroyed), which is the defence against session fixation.
+ */
+@Injectable()
+export class LoginGuard extends AuthGuard('local') {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    // Guards run before pipes, so the body is checked here, as the pipe would.
+    const errors = await validate(plainToInstance(LoginDto, req.body ?? {}), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    });
+    if (errors.length) throw toValidationProblem(errors);
+    await super.canActivate(context);
+    await super.logIn(req);
+    stampNewSession(req);
+    return true;
+  }
+}

@@ -1,0 +1,15 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { SignedIn } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-user.decorator.js';
+import { type AuthUser, toUserView } from '../auth-user.js';
+
+@ApiTags('auth')
+@Controller('v1/auth/me')
+export class MeController {
+  @SignedIn()
+  @Get()
+  me(@CurrentUser() user: AuthUser) {
+    return { user: toUserView(user) };
+  }
+}

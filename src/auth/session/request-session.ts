@@ -1,0 +1,19 @@
+import type { Request, Response } from 'express';
+import type { AuthUser } from '../auth-user.js';
+import { stampNewSession } from './session-stamp.js';
+
+/** Signs `user` in on a fresh session id (passport regenerates it) and stamps it. */
+export async function signIn(req: Request, user: AuthUser): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    req.login(user, (error: unknown) => (error ? reject(error as Error) : resolve())),
+  );
+  stampNewSession(req);
+}
+
+/** Destroys the session server-side and tells the browser to drop the cookie. */
+export async function destroySession(req: Request, res: Response, cookieName: string) {
+  await new Promise<void>((resolve, reject) =>
+    req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
+  );
+  res.clearCookie(cookieName, { path: '/' });
+}

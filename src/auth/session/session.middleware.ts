@@ -1,0 +1,71 @@
+import connectPgSimple from 'connect-pg-simple';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ReadyConfig } from '../../config/config.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { judgeSession } from './session-policy.js';
+import './session-data.js';
+
+export function sessionCookieName(config: ReadyConfig): string {
+  // __Host- makes browsers insist on Secure, Path=/ and no Domain.
+  return config.production ? '__Host-byline.sid' : 'byline.sid';
+}
+
+/**
+ * Sessions live in PostgreSQL (connect-pg-simple, table made by a migration). A session is
+ * saved only when it changes; judgeSession decides when lastSeenAt is rewritten (about once
+ * a minute) and when idle or absolute time has run out, whatever the cookie says.
+ */
+export function installSessions(app: NestExpressApplication, config: ReadyConfig): void {
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({
+    pool: app.get(DatabaseService).pool,
+    tableName: 'session',
+    createTableIfMissing: false,
+    // express-session would otherwise rewrite `expire` on every request.
+    disableTouch: true,
+    // Expired rows are pruned by housekeeping, once, not by every instance.
+    pruneSessionInterval: false,
+  });
+  app.use(
+    session({
+      name: sessionCookieName(config),
+      secret: config.session.secret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: config.production,
+        maxAge: config.session.idleSeconds * 1000,
+      },
+    }),
+  );
+  app.use(enforceSessionLimits(config));
+  app.use(passport.session());
+}
+
+function enforceSessionLimits(config: ReadyConfig) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const current = req.session;
+    if (!current?.createdAt) return next();
+    const now = Date.now();
+    const verdict = judgeSession(
+      { createdAt: current.createdAt, lastSeenAt: current.lastSeenAt ?? current.createdAt },
+      config.session,
+      now,
+    );
+    if (verdict === 'fresh') return next();
+    if (verdict === 'touch') {
+      current.lastSeenAt = now;
+      return next();
+    }
+    // Destroys the stored session and carries on with an empty one: signed out.
+    current.regenerate(next);
+  };
+}

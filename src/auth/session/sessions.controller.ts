@@ -1,0 +1,46 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { NotFoundProblem } from '../../http/problems.js';
+import { SignedIn } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-user.decorator.js';
+import type { AuthUser } from '../auth-user.js';
+import { SessionsRepository } from './sessions.repository.js';
+
+const iso = (millis: number | null) => (millis ? new Date(millis).toISOString() : null);
+
+@ApiTags('auth')
+@Controller('v1/auth/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsRepository) {}
+
+  @SignedIn()
+  @Get()
+  async list(@CurrentUser() user: AuthUser, @Req() req: Request) {
+    const stored = await this.sessions.listForUser(user.id);
+    return {
+      items: stored.map((session) => ({
+        id: session.handle,
+        current: session.sid === req.sessionID,
+        createdAt: iso(session.createdAt),
+        lastSeenAt: iso(session.lastSeenAt),
+        userAgent: session.userAgent,
+        ip: session.ip,
+      })),
+    };
+  }
+
+  @SignedIn()
+  @Delete(':id')
+  @HttpCode(204)
+  async end(@CurrentUser() user: AuthUser, @Param('id') handle: string): Promise<void> {
+    if (!(await this.sessions.endByHandle(user.id, handle))) throw new NotFoundProblem('session');
+  }
+
+  @SignedIn()
+  @Post('revoke-others')
+  @HttpCode(204)
+  async endOthers(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<void> {
+    await this.sessions.endAllForUser(user.id, req.sessionID);
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService } from '../../database/database.service.js';
+
+export interface StoredSession {
+  sid: string;
+  handle: string | null;
+  createdAt: number | null;
+  lastSeenAt: number | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/**
+ * The session table, by user. `user_id` is kept in step with the session's passport user
+ * by a trigger, so these are indexed lookups.
+ */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  private get db() {
+    return this.database.unscoped('sessions: every query below filters by user_id itself');
+  }
+
+  listForUser(userId: string): Promise<StoredSession[]> {
+    return this.db.$queryRaw<StoredSession[]>`
+      SELECT sid,
+             sess->>'handle' AS "handle",
+             (sess->>'createdAt')::float8 AS "createdAt",
+             (sess->>'lastSeenAt')::float8 AS "lastSeenAt",
+             sess->>'userAgent' AS "userAgent",
+             sess->>'ip' AS "ip"
+      FROM "session"
+      WHERE user_id = ${userId}::uuid AND expire > now()
+      ORDER BY (sess->>'createdAt')::float8 DESC`;
+  }
+
+  /** Ends the user's session with that handle; false when the user has none such. */
+  async endByHandle(userId: string, handle: string): Promise<boolean> {
+    const ended = await this.db.$executeRaw`
+      DELETE FROM "session" WHERE user_id = ${userId}::uuid AND sess->>'handle' = ${handle}`;
+    return ended > 0;
+  }
+
+  /** Ends every session of the user except `keepSid` (all of them when it is null). */
+  async endAllForUser(userId: string, keepSid: string | null = null): Promise<number> {
+    return this.db.$executeRaw`
+      DELETE FROM "session"
+      WHERE user_id = ${userId}::uuid AND (${keepSid}::text IS NULL OR sid <> ${keepSid}::text)`;
+  }
+}

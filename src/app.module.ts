@@ -5,6 +5,10 @@ import type { ReadyConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HttpModule } from './http/http.module.js';
+import { PostsModule } from './posts/posts.module.js';
+import { PublicReadingModule } from './public-reading/public-reading.module.js';
+import { TagsModule } from './tags/tags.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { createValidationPipe } from './http/validation.js';
 
@@ -13,7 +17,16 @@ export class AppModule {
   static forRoot(config: ReadyConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        HttpModule,
+        HealthModule,
+        AuthModule,
+        PostsModule,
+        TagsModule,
+        PublicReadingModule,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -22,6 +22,8 @@ export class DatabaseService implements OnModuleDestroy {
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
       connectionTimeoutMillis: 5000,
+      // Dates such as CURRENT_DATE (a post's default editorial date) are UTC dates.
+      options: '-c TimeZone=UTC',
     });
     this.client = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }

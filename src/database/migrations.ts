@@ -187,8 +187,20 @@ class EnginePg extends PrismaPg {
 
   override async connectToShadowDb() {
     if (!this.shadowUrl) throw new Error('This operation needs a shadow database');
-    return new EnginePg(this.shadowUrl).connect();
+    this.shadow = new EnginePg(this.shadowUrl);
+    return this.shadow.connect();
   }
+
+  /**
+   * The engine does not dispose its adapters when freed; closing the pools here ends the
+   * sessions, and with them the migration advisory lock (else the next run waits for it).
+   */
+  async close(): Promise<void> {
+    await this.shadow?.close();
+    await this.pool.end().catch(() => {});
+  }
+
+  private shadow?: EnginePg;
 }
 
 async function withEngine<T>(
@@ -198,12 +210,17 @@ async function withEngine<T>(
 ): Promise<T> {
   const Engine = await loadEngineClass();
   const schema = await readFile(schemaPath, 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(new EnginePg(url, shadowUrl));
-  const engine = await Engine.new({ datamodels: [[schemaPath, schema]] }, () => {}, adapter);
+  const pg = new EnginePg(url, shadowUrl);
+  const engine = await Engine.new(
+    { datamodels: [[schemaPath, schema]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(pg),
+  );
   try {
     return await work(engine);
   } finally {
     engine.free();
+    await pg.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -18,12 +18,19 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.set('x-powered-by', false);
   app.use(requestLogging(logger));
   app.use(helmet());
+  // Responses are per-user unless a route says otherwise (public reading does).
+  app.use(noStoreByDefault);
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);
+}
+
+function noStoreByDefault(_req: Request, res: Response, next: NextFunction) {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 function setUpOpenApi(app: NestExpressApplication) {

@@ -10,7 +10,7 @@ export async function startTestApp(
 ): Promise<NestExpressApplication> {
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TRUST_PROXY: 'loopback',
     DATABASE_URL: inject('databaseUrl'),
     ...env,

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ReadyConfig } from '../../config/config.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { judgeSession } from './session-policy.js';
+import { tenantFromSession } from './tenant-scope.middleware.js';
 import './session-data.js';
 
 export function sessionCookieName(config: ReadyConfig): string {
@@ -48,6 +49,7 @@ export function installSessions(app: NestExpressApplication, config: ReadyConfig
   );
   app.use(enforceSessionLimits(config));
   app.use(passport.session());
+  app.use(tenantFromSession);
 }
 
 function enforceSessionLimits(config: ReadyConfig) {

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ReadyConfig } from '../config/config.js';
+import { CursorCodec } from './cursor.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: CursorCodec,
+      useFactory: (config: ReadyConfig) => new CursorCodec(`cursor:${config.session.secret}`),
+      inject: [APP_CONFIG],
+    },
+  ],
+  exports: [CursorCodec],
+})
+export class HttpModule {}

@@ -1,0 +1,54 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { SignedIn } from '../auth/access/access.decorators.js';
+import { UuidPipe } from '../http/uuid.pipe.js';
+import { CreatePostDto, PublishPostDto, UpdatePostDto } from './dto/post-input.dto.js';
+import { PostListQuery } from './dto/post-list.query.js';
+import { PostsService } from './posts.service.js';
+
+const postId = new UuidPipe('post');
+
+@ApiTags('posts')
+@SignedIn()
+@Controller('v1/posts')
+export class PostsController {
+  constructor(private readonly posts: PostsService) {}
+
+  @Post()
+  create(@Body() input: CreatePostDto) {
+    return this.posts.create(input);
+  }
+
+  @Get()
+  list(@Query() query: PostListQuery) {
+    return this.posts.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', postId) id: string) {
+    return this.posts.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id', postId) id: string, @Body() input: UpdatePostDto) {
+    return this.posts.update(id, input);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', postId) id: string): Promise<void> {
+    await this.posts.delete(id);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  publish(@Param('id', postId) id: string, @Body() input: PublishPostDto) {
+    return this.posts.publish(id, input.publishAt);
+  }
+
+  @Post(':id/unpublish')
+  @HttpCode(200)
+  unpublish(@Param('id', postId) id: string) {
+    return this.posts.unpublish(id);
+  }
+}

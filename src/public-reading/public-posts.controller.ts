@@ -1,0 +1,75 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/access/access.decorators.js';
+import { CursorCodec, page } from '../http/cursor.js';
+import { PageQuery } from '../http/pagination.dto.js';
+import { NotFoundProblem } from '../http/problems.js';
+import { type PublicFilter, type PublicPostRow, PublicPostsRepository } from './public-posts.repository.js';
+
+const maxAgeSeconds = 60;
+
+function toPublicPost(row: PublicPostRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    slug: row.slug,
+    body: row.body,
+    editorialDate: row.editorialDate,
+    publishedAt: row.publishedAt.toISOString(),
+    author: { handle: row.handle, displayName: row.displayName },
+    tags: row.tags,
+  };
+}
+
+@ApiTags('public')
+@Public()
+@Controller('v1/public')
+export class PublicPostsController {
+  constructor(
+    private readonly posts: PublicPostsRepository,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  @Get('posts')
+  list(@Query() query: PageQuery, @Res({ passthrough: true }) res: Response) {
+    return this.page('public', {}, query, res);
+  }
+
+  @Get('authors/:handle/posts')
+  listByAuthor(
+    @Param('handle') handle: string,
+    @Query() query: PageQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.page(`public:${handle}`, { handle }, query, res);
+  }
+
+  @Get('authors/:handle/posts/:slug')
+  async get(
+    @Param('handle') handle: string,
+    @Param('slug') slug: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const [row] = await this.posts.list({ handle, slug }, 1);
+    if (!row) throw new NotFoundProblem('post');
+    // A published post changes only by an edit, never by the clock.
+    res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);
+    return toPublicPost(row);
+  }
+
+  private async page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
+    const after = query.cursor ? this.cursors.decode(list, query.cursor) : undefined;
+    const [rows, untilNext] = await Promise.all([
+      this.posts.list({ ...filter, after }, query.limit + 1),
+      this.posts.secondsUntilNextPublication(filter.handle),
+    ]);
+    // Never cache past the instant a scheduled post would join the list.
+    const maxAge = Math.max(0, Math.min(maxAgeSeconds, untilNext ?? maxAgeSeconds));
+    res.setHeader('Cache-Control', `public, max-age=${maxAge}`);
+    const { items, nextCursor } = page(rows, query.limit, (last) =>
+      this.cursors.encode(list, { at: last.publishedAt, id: last.id }),
+    );
+    return { items: items.map(toPublicPost), nextCursor };
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { SignedIn } from '../auth/access/access.decorators.js';
+import { uniqueViolationField } from '../database/database-errors.js';
+import { CursorCodec, page } from '../http/cursor.js';
+import { PageQuery } from '../http/pagination.dto.js';
+import { ConflictProblem, NotFoundProblem } from '../http/problems.js';
+import { UuidPipe } from '../http/uuid.pipe.js';
+import { CreateTagDto } from './dto/create-tag.dto.js';
+import { TagsRepository } from './tags.repository.js';
+
+const listName = 'tags:mine';
+const view = (tag: { id: string; name: string }) => ({ id: tag.id, name: tag.name });
+
+@ApiTags('tags')
+@SignedIn()
+@Controller('v1/tags')
+export class TagsController {
+  constructor(
+    private readonly tags: TagsRepository,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  @Post()
+  async create(@Body() input: CreateTagDto) {
+    try {
+      return view(await this.tags.create(input.name));
+    } catch (error) {
+      if (uniqueViolationField(error, ['name'])) throw new ConflictProblem('You already have that tag.');
+      throw error;
+    }
+  }
+
+  @Get()
+  async list(@Query() query: PageQuery) {
+    const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
+    const rows = await this.tags.list(query.limit + 1, after);
+    const { items, nextCursor } = page(rows, query.limit, (last) =>
+      this.cursors.encode(listName, { at: last.createdAt, id: last.id }),
+    );
+    return { items: items.map(view), nextCursor };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', new UuidPipe('tag')) id: string): Promise<void> {
+    if (!(await this.tags.delete(id))) throw new NotFoundProblem('tag');
+  }
+}

@@ -1,5 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { ReadyConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -14,7 +16,8 @@ import { createValidationPipe } from './http/validation.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ReadyConfig): DynamicModule {
+  /** `extra` modules join the application; tests use it to add routes of their own. */
+  static forRoot(config: ReadyConfig, extra: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -22,10 +25,13 @@ export class AppModule {
         DatabaseModule,
         HttpModule,
         HealthModule,
+        AuditModule,
         AuthModule,
+        AdminModule,
         PostsModule,
         TagsModule,
         PublicReadingModule,
+        ...extra,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

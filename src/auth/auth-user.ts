@@ -1,10 +1,21 @@
-/** The signed-in user as every request sees it, loaded fresh from the database. */
-export interface AuthUser {
+import type { Permission } from './access/permissions.js';
+
+/** An account's public fields. */
+export interface Account {
   id: string;
   email: string;
   handle: string;
   displayName: string;
   createdAt: Date;
+}
+
+/**
+ * The signed-in user as every request sees it: loaded afresh from the database, roles and
+ * permissions included, so a change applies to the very next request of every session.
+ */
+export interface AuthUser extends Account {
+  roles: string[];
+  permissions: Permission[];
 }
 
 export interface UserView {
@@ -15,7 +26,7 @@ export interface UserView {
   createdAt: string;
 }
 
-export function toUserView(user: AuthUser): UserView {
+export function toUserView(user: Account): UserView {
   return {
     id: user.id,
     email: user.email,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessGuard } from './access/access.guard.js';
 import { CsrfController } from './csrf/csrf.controller.js';
@@ -19,7 +19,7 @@ import { SignupService } from './signup/signup.service.js';
 import { UsersRepository } from './users/users.repository.js';
 
 @Module({
-  imports: [PassportModule.register({ session: true })],
+  imports: [PassportModule.register({ session: true }), DiscoveryModule],
   controllers: [
     CsrfController,
     SignupController,

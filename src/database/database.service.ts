@@ -3,7 +3,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+
+/** An interactive transaction of the unscoped client. */
+export type Transaction = Prisma.TransactionClient;
 
 /**
  * The one pool and Prisma client. Only the data layer (src/database) holds the client;

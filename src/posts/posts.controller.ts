@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { SignedIn } from '../auth/access/access.decorators.js';
+import { RequirePermission, SignedIn } from '../auth/access/access.decorators.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
 import { CreatePostDto, PublishPostDto, UpdatePostDto } from './dto/post-input.dto.js';
 import { PostListQuery } from './dto/post-list.query.js';
@@ -9,43 +9,49 @@ import { PostsService } from './posts.service.js';
 const postId = new UuidPipe('post');
 
 @ApiTags('posts')
-@SignedIn()
 @Controller('v1/posts')
 export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
+  @RequirePermission('content.write')
   @Post()
   create(@Body() input: CreatePostDto) {
     return this.posts.create(input);
   }
 
+  @SignedIn()
   @Get()
   list(@Query() query: PostListQuery) {
     return this.posts.list(query);
   }
 
+  @SignedIn()
   @Get(':id')
   get(@Param('id', postId) id: string) {
     return this.posts.get(id);
   }
 
+  @RequirePermission('content.write')
   @Patch(':id')
   update(@Param('id', postId) id: string, @Body() input: UpdatePostDto) {
     return this.posts.update(id, input);
   }
 
+  @RequirePermission('content.write')
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id', postId) id: string): Promise<void> {
     await this.posts.delete(id);
   }
 
+  @RequirePermission('content.write')
   @Post(':id/publish')
   @HttpCode(200)
   publish(@Param('id', postId) id: string, @Body() input: PublishPostDto) {
     return this.posts.publish(id, input.publishAt);
   }
 
+  @RequirePermission('content.write')
   @Post(':id/unpublish')
   @HttpCode(200)
   unpublish(@Param('id', postId) id: string) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { SignedIn } from '../auth/access/access.decorators.js';
+import { RequirePermission, SignedIn } from '../auth/access/access.decorators.js';
 import { uniqueViolationField } from '../database/database-errors.js';
 import { CursorCodec, page } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
@@ -13,7 +13,6 @@ const listName = 'tags:mine';
 const view = (tag: { id: string; name: string }) => ({ id: tag.id, name: tag.name });
 
 @ApiTags('tags')
-@SignedIn()
 @Controller('v1/tags')
 export class TagsController {
   constructor(
@@ -21,6 +20,7 @@ export class TagsController {
     private readonly cursors: CursorCodec,
   ) {}
 
+  @RequirePermission('content.write')
   @Post()
   async create(@Body() input: CreateTagDto) {
     try {
@@ -31,6 +31,7 @@ export class TagsController {
     }
   }
 
+  @SignedIn()
   @Get()
   async list(@Query() query: PageQuery) {
     const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
@@ -41,6 +42,7 @@ export class TagsController {
     return { items: items.map(view), nextCursor };
   }
 
+  @RequirePermission('content.write')
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id', new UuidPipe('tag')) id: string): Promise<void> {

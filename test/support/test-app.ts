@@ -1,12 +1,14 @@
+import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { inject } from 'vitest';
 import { createApp } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/http/request-logging.js';
 
-/** The real application on the run's database; `env` overrides settings. */
+/** The real application on the run's database; `env` overrides settings, `extra` adds modules. */
 export async function startTestApp(
   env: Record<string, string> = {},
+  extra: Type[] = [],
 ): Promise<NestExpressApplication> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -18,6 +20,7 @@ export async function startTestApp(
   const app = await createApp(
     { ...config, databaseUrl: config.databaseUrl! },
     createLogger(config.logLevel),
+    extra,
   );
   await app.init();
   return app;

@@ -23,6 +23,9 @@ export class AccessGuard implements CanActivate {
     }
     if (access.kind === 'public') return true;
     if (!request.user) throw new UnauthorizedProblem();
+    if (access.kind === 'permission' && !request.user.permissions.includes(access.permission)) {
+      throw new ForbiddenProblem(`This needs the ${access.permission} permission.`);
+    }
     return true;
   }
 }

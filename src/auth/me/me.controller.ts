@@ -10,6 +10,6 @@ export class MeController {
   @SignedIn()
   @Get()
   me(@CurrentUser() user: AuthUser) {
-    return { user: toUserView(user) };
+    return { user: toUserView(user), roles: user.roles, permissions: user.permissions };
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { type Origin, RequestOrigin } from '../../audit/origin.js';
 import { SignedIn } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-user.decorator.js';
 import type { AuthUser } from '../auth-user.js';
@@ -19,7 +20,14 @@ export class PasswordChangeController {
     @CurrentUser() user: AuthUser,
     @Body() input: PasswordChangeDto,
     @Req() req: Request,
+    @RequestOrigin() origin: Origin,
   ): Promise<void> {
-    await this.passwords.change(user.id, req.sessionID, input.currentPassword, input.newPassword);
+    await this.passwords.change(
+      user.id,
+      req.sessionID,
+      input.currentPassword,
+      input.newPassword,
+      origin,
+    );
   }
 }

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth-user.js';
+import type { Account } from '../auth-user.js';
 import { stampNewSession } from './session-stamp.js';
 
 /** Signs `user` in on a fresh session id (passport regenerates it) and stamps it. */
-export async function signIn(req: Request, user: AuthUser): Promise<void> {
+export async function signIn(req: Request, user: Account): Promise<void> {
   await new Promise<void>((resolve, reject) =>
-    req.login(user, (error: unknown) => (error ? reject(error as Error) : resolve())),
+    req.login(user as Express.User, (error: unknown) => (error ? reject(error as Error) : resolve())),
   );
   stampNewSession(req);
 }

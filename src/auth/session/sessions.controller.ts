@@ -1,6 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { AuditLog } from '../../audit/audit-log.js';
+import { type Origin, RequestOrigin } from '../../audit/origin.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { SignedIn } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-user.decorator.js';
@@ -12,7 +14,10 @@ const iso = (millis: number | null) => (millis ? new Date(millis).toISOString() 
 @ApiTags('auth')
 @Controller('v1/auth/sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsRepository) {}
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   @SignedIn()
   @Get()
@@ -33,14 +38,32 @@ export class SessionsController {
   @SignedIn()
   @Delete(':id')
   @HttpCode(204)
-  async end(@CurrentUser() user: AuthUser, @Param('id') handle: string): Promise<void> {
+  async end(
+    @CurrentUser() user: AuthUser,
+    @Param('id') handle: string,
+    @RequestOrigin() origin: Origin,
+  ): Promise<void> {
     if (!(await this.sessions.endByHandle(user.id, handle))) throw new NotFoundProblem('session');
+    await this.audit.record(origin, {
+      action: 'session.revoked',
+      target: { type: 'user', id: user.id },
+      details: { session: handle },
+    });
   }
 
   @SignedIn()
   @Post('revoke-others')
   @HttpCode(204)
-  async endOthers(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<void> {
-    await this.sessions.endAllForUser(user.id, req.sessionID);
+  async endOthers(
+    @CurrentUser() user: AuthUser,
+    @Req() req: Request,
+    @RequestOrigin() origin: Origin,
+  ): Promise<void> {
+    const ended = await this.sessions.endAllForUser(user.id, req.sessionID);
+    await this.audit.record(origin, {
+      action: 'session.revoked',
+      target: { type: 'user', id: user.id },
+      details: { otherSessionsEnded: ended },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from '../../database/database.service.js';
+import { DatabaseService, type Transaction } from '../../database/database.service.js';
 
 export interface StoredSession {
   sid: string;
@@ -43,8 +43,12 @@ export class SessionsRepository {
   }
 
   /** Ends every session of the user except `keepSid` (all of them when it is null). */
-  async endAllForUser(userId: string, keepSid: string | null = null): Promise<number> {
-    return this.db.$executeRaw`
+  async endAllForUser(
+    userId: string,
+    keepSid: string | null = null,
+    tx: Transaction = this.db,
+  ): Promise<number> {
+    return tx.$executeRaw`
       DELETE FROM "session"
       WHERE user_id = ${userId}::uuid AND (${keepSid}::text IS NULL OR sid <> ${keepSid}::text)`;
   }

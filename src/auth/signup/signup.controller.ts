@@ -1,6 +1,7 @@
 import { Body, Controller, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { type Origin, RequestOrigin } from '../../audit/origin.js';
 import { Public } from '../access/access.decorators.js';
 import { toUserView } from '../auth-user.js';
 import { signIn } from '../session/request-session.js';
@@ -15,8 +16,8 @@ export class SignupController {
   /** Creates the account and signs it in on a new session id. */
   @Public()
   @Post()
-  async create(@Body() input: SignupDto, @Req() req: Request) {
-    const user = await this.signup.register(input);
+  async create(@Body() input: SignupDto, @Req() req: Request, @RequestOrigin() origin: Origin) {
+    const user = await this.signup.register(input, origin);
     await signIn(req, user);
     return { user: toUserView(user) };
   }

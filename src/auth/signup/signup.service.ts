@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../../audit/audit-log.js';
+import type { Origin } from '../../audit/origin.js';
 import { uniqueViolationField } from '../../database/database-errors.js';
 import { ConflictProblem, ValidationProblem } from '../../http/problems.js';
-import type { AuthUser } from '../auth-user.js';
+import type { Account } from '../auth-user.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -12,17 +14,27 @@ export class SignupService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
   ) {}
 
-  async register(input: SignupDto): Promise<AuthUser> {
+  async register(input: SignupDto, origin: Origin): Promise<Account> {
     const problem = passwordProblem(input.password);
     if (problem) throw new ValidationProblem([{ field: 'password', message: `password ${problem}` }]);
+    const passwordHash = await this.hasher.hash(input.password);
     try {
-      return await this.users.create({
-        email: input.email.toLowerCase(),
-        handle: input.handle,
-        displayName: input.displayName,
-        passwordHash: await this.hasher.hash(input.password),
+      return await this.users.transaction(async (tx) => {
+        const user = await this.users.create(tx, {
+          email: input.email.toLowerCase(),
+          handle: input.handle,
+          displayName: input.displayName,
+          passwordHash,
+        });
+        await this.audit.record(
+          { ...origin, actor: { type: 'user', id: user.id, label: user.email } },
+          { action: 'user.signed_up', target: { type: 'user', id: user.id }, details: { handle: user.handle } },
+          tx,
+        );
+        return user;
       });
     } catch (error) {
       const field = uniqueViolationField(error, ['email', 'handle']);

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../../audit/audit-log.js';
+import type { Origin } from '../../audit/origin.js';
+import { builtInRoles } from '../../auth/access/permissions.js';
+import { uniqueViolationField } from '../../database/database-errors.js';
+import { ConflictProblem, NotFoundProblem } from '../../http/problems.js';
+import { assertAnAdminRemains } from '../admin-continuity.js';
+import type { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
+import { RolesRepository } from './roles.repository.js';
+
+/** Role changes, each in one transaction with its audit entry. */
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly roles: RolesRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  list() {
+    return this.roles.list();
+  }
+
+  async create(input: CreateRoleDto, origin: Origin) {
+    const permissions = [...new Set(input.permissions)];
+    try {
+      return await this.roles.transaction(async (tx) => {
+        const role = await this.roles.create(tx, {
+          name: input.name,
+          description: input.description ?? '',
+          permissions,
+        });
+        await this.audit.record(
+          origin,
+          { action: 'role.created', target: { type: 'role', id: role.name }, details: { after: role } },
+          tx,
+        );
+        return role;
+      });
+    } catch (error) {
+      if (uniqueViolationField(error, ['name'])) throw new ConflictProblem('A role with that name exists.');
+      throw error;
+    }
+  }
+
+  async update(name: string, input: UpdateRoleDto, origin: Origin) {
+    if (name === builtInRoles.admin) throw new ConflictProblem('The admin role cannot be edited.');
+    return this.roles.transaction(async (tx) => {
+      const before = await this.roles.find(name, tx);
+      if (!before) throw new NotFoundProblem('role');
+      const after = await this.roles.update(tx, name, {
+        description: input.description,
+        permissions: input.permissions && [...new Set(input.permissions)],
+      });
+      await this.audit.record(
+        origin,
+        { action: 'role.updated', target: { type: 'role', id: name }, details: { before, after } },
+        tx,
+      );
+      return after;
+    });
+  }
+
+  async delete(name: string, origin: Origin) {
+    await this.roles.transaction(async (tx) => {
+      const before = await this.roles.find(name, tx);
+      if (!before) throw new NotFoundProblem('role');
+      if (before.builtIn) throw new ConflictProblem('Built-in roles cannot be deleted.');
+      await this.roles.delete(tx, name);
+      await this.audit.record(
+        origin,
+        { action: 'role.deleted', target: { type: 'role', id: name }, details: { before } },
+        tx,
+      );
+    });
+  }
+
+  /** Granting a role the user has is fine and records nothing. */
+  async grant(userId: string, roleName: string, origin: Origin) {
+    await this.roles.transaction(async (tx) => {
+      if (!(await this.roles.userExists(userId, tx))) throw new NotFoundProblem('user');
+      if (!(await this.roles.find(roleName, tx))) throw new NotFoundProblem('role');
+      if (await this.roles.grant(tx, userId, roleName)) {
+        await this.audit.record(
+          origin,
+          { action: 'role.granted', target: { type: 'user', id: userId }, details: { role: roleName } },
+          tx,
+        );
+      }
+    });
+  }
+
+  /** Revoking the last enabled admin's admin role is refused (409). */
+  async revoke(userId: string, roleName: string, origin: Origin) {
+    await this.roles.transaction(async (tx) => {
+      if (!(await this.roles.userExists(userId, tx))) throw new NotFoundProblem('user');
+      if (!(await this.roles.find(roleName, tx))) throw new NotFoundProblem('role');
+      if (roleName === builtInRoles.admin) await assertAnAdminRemains(tx, { userId });
+      if (await this.roles.revoke(tx, userId, roleName)) {
+        await this.audit.record(
+          origin,
+          { action: 'role.revoked', target: { type: 'user', id: userId }, details: { role: roleName } },
+          tx,
+        );
+      }
+    });
+  }
+}

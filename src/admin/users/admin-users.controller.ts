@@ -1,0 +1,87 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
+import { AuditLog } from '../../audit/audit-log.js';
+import { type Origin, RequestOrigin } from '../../audit/origin.js';
+import { RequirePermission } from '../../auth/access/access.decorators.js';
+import { builtInRoles } from '../../auth/access/permissions.js';
+import { SessionsRepository } from '../../auth/session/sessions.repository.js';
+import { CursorCodec, page } from '../../http/cursor.js';
+import { PageQuery } from '../../http/pagination.dto.js';
+import { NotFoundProblem } from '../../http/problems.js';
+import { UuidPipe } from '../../http/uuid.pipe.js';
+import { assertAnAdminRemains } from '../admin-continuity.js';
+import { AdminUsersRepository } from './admin-users.repository.js';
+
+class UpdateUserDto {
+  @ApiProperty({ description: 'true ends all of the user’s sessions at once' })
+  @IsBoolean()
+  disabled: boolean;
+}
+
+type AdminUserRow = NonNullable<Awaited<ReturnType<AdminUsersRepository['find']>>>;
+
+const view = (user: AdminUserRow) => ({
+  id: user.id,
+  email: user.email,
+  handle: user.handle,
+  displayName: user.displayName,
+  disabled: user.disabledAt !== null,
+  roles: user.roles.map((role) => role.roleName),
+  createdAt: user.createdAt.toISOString(),
+});
+
+const listName = 'admin:users';
+
+@ApiTags('admin')
+@Controller('v1/admin/users')
+export class AdminUsersController {
+  constructor(
+    private readonly users: AdminUsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly audit: AuditLog,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  @RequirePermission('users.read')
+  @Get()
+  async list(@Query() query: PageQuery) {
+    const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
+    const rows = await this.users.list(query.limit + 1, after);
+    const result = page(rows, query.limit, (last) =>
+      this.cursors.encode(listName, { at: last.createdAt, id: last.id }),
+    );
+    return { items: result.items.map(view), nextCursor: result.nextCursor };
+  }
+
+  /** Disabling ends every session of the user at once; the last enabled admin cannot be. */
+  @RequirePermission('users.manage')
+  @Patch(':id')
+  update(
+    @Param('id', new UuidPipe('user')) id: string,
+    @Body() input: UpdateUserDto,
+    @RequestOrigin() origin: Origin,
+  ) {
+    return this.users.transaction(async (tx) => {
+      const before = await this.users.find(tx, id);
+      if (!before) throw new NotFoundProblem('user');
+      const wasDisabled = before.disabledAt !== null;
+      if (wasDisabled === input.disabled) return view(before);
+      if (input.disabled && before.roles.some((r) => r.roleName === builtInRoles.admin)) {
+        await assertAnAdminRemains(tx, { userId: id });
+      }
+      const after = await this.users.setDisabled(tx, id, input.disabled);
+      const ended = input.disabled ? await this.sessions.endAllForUser(id, null, tx) : 0;
+      await this.audit.record(
+        origin,
+        {
+          action: input.disabled ? 'user.disabled' : 'user.enabled',
+          target: { type: 'user', id },
+          details: { before: { disabled: wasDisabled }, after: { disabled: input.disabled }, sessionsEnded: ended },
+        },
+        tx,
+      );
+      return view(after);
+    });
+  }
+}

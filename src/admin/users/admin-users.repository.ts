@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, type Transaction } from '../../database/database.service.js';
+
+const adminUserFields = {
+  id: true,
+  email: true,
+  handle: true,
+  displayName: true,
+  disabledAt: true,
+  createdAt: true,
+  roles: { select: { roleName: true }, orderBy: { roleName: 'asc' } },
+} as const;
+
+/** Every account, for administrators. */
+@Injectable()
+export class AdminUsersRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  private get db() {
+    return this.database.unscoped('administration: accounts, behind users.read / users.manage');
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.$transaction(work);
+  }
+
+  /** Oldest first, keyset-paginated on (createdAt, id). */
+  list(limit: number, after?: { at: Date; id: string }) {
+    return this.db.user.findMany({
+      where: after
+        ? { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }
+        : {},
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: adminUserFields,
+    });
+  }
+
+  find(tx: Transaction, id: string) {
+    return tx.user.findUnique({ where: { id }, select: adminUserFields });
+  }
+
+  async setDisabled(tx: Transaction, id: string, disabled: boolean) {
+    return tx.user.update({
+      where: { id },
+      data: { disabledAt: disabled ? new Date() : null },
+      select: adminUserFields,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, type Transaction } from '../database/database.service.js';
+import type { AuditAction } from './audit-actions.js';
+import type { Origin } from './origin.js';
+
+export interface AuditEntry {
+  action: AuditAction;
+  target?: { type: string; id: string };
+  /** Before and after, or what was attempted; never secrets. */
+  details?: Record<string, unknown>;
+}
+
+/** Appends to the audit log, inside the transaction of the change when there is one. */
+@Injectable()
+export class AuditLog {
+  constructor(private readonly database: DatabaseService) {}
+
+  async record(origin: Origin, entry: AuditEntry, tx?: Transaction): Promise<void> {
+    const db = tx ?? this.database.unscoped('audit log: platform records of security events');
+    const { actor } = origin;
+    await db.auditEvent.create({
+      data: {
+        actorType: actor.type,
+        actorId: actor.type === 'user' ? actor.id : null,
+        actorLabel: actor.label ?? null,
+        action: entry.action,
+        targetType: entry.target?.type ?? null,
+        targetId: entry.target?.id ?? null,
+        details: (entry.details ?? {}) as object,
+        ip: origin.ip,
+        requestId: origin.requestId,
+      },
+    });
+  }
+}

@@ -1,0 +1,58 @@
+// npm run cli -- <command>. Runs without the server: with DATABASE_URL, or on the embedded
+// development server under .data/ (started, migrated and stopped here).
+import os from 'node:os';
+import path from 'node:path';
+import { RolesRepository } from '../admin/roles/roles.repository.js';
+import { RolesService } from '../admin/roles/roles.service.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { DatabaseService } from '../database/database.service.js';
+import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { applyMigrations } from '../database/migrations.js';
+import { ProblemError } from '../http/problems.js';
+
+const usage = 'Usage: npm run cli -- grant-role <email> <role>';
+
+async function grantRole(database: DatabaseService, email: string, role: string): Promise<void> {
+  const user = await database
+    .unscoped('command line: find the account to grant a role to')
+    .user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+  if (!user) throw new Error(`No account has the email ${email}.`);
+  // Wired by hand: the command line has no HTTP request and needs no Nest container.
+  const roles = new RolesService(new RolesRepository(database), new AuditLog(database));
+  const actor = { type: 'cli' as const, label: `${os.userInfo().username}@${os.hostname()}` };
+  await roles.grant(user.id, role, { actor, ip: null, requestId: null });
+  console.log(`${email} now has the role ${role}.`);
+}
+
+async function main(args: string[]): Promise<void> {
+  const [command, ...rest] = args;
+  if (command !== 'grant-role' || rest.length !== 2) throw new Error(usage);
+  const config = loadConfig();
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: path.resolve('.data/postgres'),
+        port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
+        persistent: true,
+      });
+  if (embedded) await applyMigrations(embedded.url);
+  const database = new DatabaseService({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
+  try {
+    await grantRole(database, rest[0], rest[1]);
+  } finally {
+    await database.onModuleDestroy();
+    await embedded?.stop();
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  const message =
+    error instanceof ProblemError || error instanceof ConfigError || error instanceof Error
+      ? (error as Error).message
+      : String(error);
+  console.error(message);
+  process.exit(1);
+}

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission, SignedIn } from '../auth/access/access.decorators.js';
+import { TenantData } from '../database/tenant/tenant-data.decorator.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
 import { CreatePostDto, PublishPostDto, UpdatePostDto } from './dto/post-input.dto.js';
 import { PostListQuery } from './dto/post-list.query.js';
@@ -9,6 +10,7 @@ import { PostsService } from './posts.service.js';
 const postId = new UuidPipe('post');
 
 @ApiTags('posts')
+@TenantData('Post')
 @Controller('v1/posts')
 export class PostsController {
   constructor(private readonly posts: PostsService) {}

@@ -5,6 +5,7 @@ import { uniqueViolationField } from '../database/database-errors.js';
 import { CursorCodec, page } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { ConflictProblem, NotFoundProblem } from '../http/problems.js';
+import { TenantData } from '../database/tenant/tenant-data.decorator.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
 import { CreateTagDto } from './dto/create-tag.dto.js';
 import { TagsRepository } from './tags.repository.js';
@@ -13,6 +14,7 @@ const listName = 'tags:mine';
 const view = (tag: { id: string; name: string }) => ({ id: tag.id, name: tag.name });
 
 @ApiTags('tags')
+@TenantData('Tag')
 @Controller('v1/tags')
 export class TagsController {
   constructor(

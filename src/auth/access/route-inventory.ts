@@ -1,6 +1,7 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { TENANT_DATA_KEY } from '../../database/tenant/tenant-data.decorator.js';
 import { ACCESS_KEY, type Access } from './access.decorators.js';
 
 export interface RouteEntry {
@@ -10,6 +11,8 @@ export interface RouteEntry {
   handler: string;
   /** undefined: the route declares nothing, and AccessGuard refuses it. */
   access: Access | undefined;
+  /** The tenant model the route reads or writes, as its controller declares. */
+  tenantModel: string | undefined;
 }
 
 const joinPath = (...parts: string[]) =>
@@ -32,9 +35,17 @@ export function listRoutes(app: INestApplication): RouteEntry[] {
       if (paths === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
       const access = reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [handler, metatype]);
+      const tenantModel = reflector.getAllAndOverride<string | undefined>(TENANT_DATA_KEY, [handler, metatype]);
       for (const prefix of base) {
         for (const path of [paths].flat()) {
-          routes.push({ method, path: joinPath(prefix ?? '', path), controller: metatype.name, handler: name, access });
+          routes.push({
+            method,
+            path: joinPath(prefix ?? '', path),
+            controller: metatype.name,
+            handler: name,
+            access,
+            tenantModel,
+          });
         }
       }
     }

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuditLog } from '../../audit/audit-log.js';
 import { type Origin, RequestOrigin } from '../../audit/origin.js';
+import { TenantData } from '../../database/tenant/tenant-data.decorator.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { SignedIn } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-user.decorator.js';
@@ -12,6 +13,7 @@ import { SessionsRepository } from './sessions.repository.js';
 const iso = (millis: number | null) => (millis ? new Date(millis).toISOString() : null);
 
 @ApiTags('auth')
+@TenantData('Session')
 @Controller('v1/auth/sessions')
 export class SessionsController {
   constructor(

@@ -1,0 +1,40 @@
+// npm run audit:isolation — proves, route by route, that no tenant can see or touch
+// another's data. It seeds and writes, so it runs on a fresh database that it creates on
+// DATABASE_URL's server (or on a temporary embedded server) and drops afterwards. Never
+// point it at production data. Exit code 0 only when every route and check held.
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { applyMigrations, withDatabase } from '../database/migrations.js';
+import { summary, writeReports } from './report.js';
+import { runIsolationAudit } from './run-audit.js';
+
+const embedded = process.env.DATABASE_URL
+  ? undefined
+  : await startEmbeddedPostgres({
+      dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'byline-audit-')), 'pg'),
+      port: await freePort(),
+      persistent: false,
+    });
+const server = process.env.DATABASE_URL ?? embedded!.url;
+const name = `byline_isolation_audit_${process.pid}_${Date.now()}`;
+const admin = new pg.Client({ connectionString: server });
+await admin.connect();
+let held = false;
+try {
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = withDatabase(server, name);
+  await applyMigrations(url);
+  const report = await runIsolationAudit(url);
+  await writeReports(report, path.resolve('reports'));
+  console.log(summary(report));
+  console.log('Reports: reports/isolation-audit.json, reports/isolation-audit.md');
+  held = report.held;
+} finally {
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+  await admin.end();
+  await embedded?.stop();
+}
+process.exit(held ? 0 : 1);

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { DatabaseService } from '../database/database.service.js';
+import { AuditClient } from './audit-client.js';
+
+export interface Tenant {
+  client: AuditClient;
+  id: string;
+  email: string;
+  handle: string;
+  /** One post per status, all tagged. */
+  posts: { draft: SeedPost; scheduled: SeedPost; published: SeedPost };
+  tagId: string;
+  sessionHandles: string[];
+}
+
+export interface SeedPost {
+  id: string;
+  slug: string;
+  title: string;
+}
+
+export interface Cast {
+  a: Tenant;
+  b: Tenant;
+  admin: AuditClient;
+  auditor: AuditClient;
+  /** Signed in, holding no permission at all. */
+  reader: AuditClient;
+  anonymous: AuditClient;
+  readerId: string;
+}
+
+const password = 'audit-probe-password-1';
+
+async function account(baseUrl: string, name: string) {
+  const client = await new AuditClient(baseUrl, name).start();
+  const tag = randomUUID().slice(0, 8);
+  const email = `${name}-${tag}@audit.example`;
+  const handle = `${name}-${tag}`;
+  const { user } = await client.must('POST', '/v1/auth/signup', {
+    email,
+    password,
+    displayName: `${name} ${tag}`,
+    handle,
+  });
+  await client.refreshToken();
+  return { client, id: user.id as string, email, handle, tag };
+}
+
+async function tenant(baseUrl: string, name: string): Promise<Tenant> {
+  const { client, id, email, handle, tag } = await account(baseUrl, name);
+  const tagId = (await client.must('POST', '/v1/tags', { name: `${name}-tag-${tag}` })).id;
+  const post = async (status: string, publishAt: string | null) => {
+    const title = `${name}-${status}-${tag}`;
+    const created = await client.must('POST', '/v1/posts', { title, body: `${title} body`, publishAt, tagIds: [tagId] });
+    return { id: created.id, slug: created.slug, title };
+  };
+  const posts = {
+    draft: await post('draft', null),
+    scheduled: await post('scheduled', '2999-01-01T00:00:00Z'),
+    published: await post('published', '2001-01-01T00:00:00Z'),
+  };
+  const sessions = await client.must('GET', '/v1/auth/sessions');
+  return { client, id, email, handle, posts, tagId, sessionHandles: sessions.items.map((s: { id: string }) => s.id) };
+}
+
+/** Two tenants with data in every tenant model, an admin, an auditor and a reader. */
+export async function seed(baseUrl: string, database: DatabaseService): Promise<Cast> {
+  const a = await tenant(baseUrl, 'tenant-a');
+  const b = await tenant(baseUrl, 'tenant-b');
+  const admin = await account(baseUrl, 'admin');
+  const auditor = await account(baseUrl, 'auditor');
+  const reader = await account(baseUrl, 'reader');
+  const db = database.unscoped('isolation audit: seeding roles in its disposable database');
+  await db.userRole.createMany({
+    data: [
+      { userId: admin.id, roleName: 'admin' },
+      { userId: auditor.id, roleName: 'auditor' },
+    ],
+  });
+  await db.userRole.deleteMany({ where: { userId: reader.id } });
+  return {
+    a,
+    b,
+    admin: admin.client,
+    auditor: auditor.client,
+    reader: reader.client,
+    readerId: reader.id,
+    anonymous: await new AuditClient(baseUrl, 'anonymous').start(),
+  };
+}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -19,6 +19,7 @@ export class DatabaseService implements OnModuleDestroy {
   /** Shared with the session store, so Byline holds one pool of the configured size. */
   readonly pool: pg.Pool;
   private readonly client: PrismaClient;
+  private readonly logger = new Logger(DatabaseService.name);
 
   constructor(@Inject(APP_CONFIG) config: ReadyConfig) {
     this.pool = new pg.Pool({
@@ -28,6 +29,12 @@ export class DatabaseService implements OnModuleDestroy {
       // Dates such as CURRENT_DATE (a post's default editorial date) are UTC dates.
       options: '-c TimeZone=UTC',
     });
+    // A connection the server ends (restart, failover, a dropped database) must not crash
+    // the process: the next query gets a fresh connection, or a 503 while none can be had.
+    this.pool.on('error', (error) => this.logger.warn(`idle database connection ended: ${error.message}`));
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => this.logger.warn(`database connection ended: ${error.message}`)),
+    );
     this.client = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }
 

@@ -10,7 +10,9 @@ import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { PublicReadingModule } from './public-reading/public-reading.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { TagsModule } from './tags/tags.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { createValidationPipe } from './http/validation.js';
 
@@ -31,6 +33,8 @@ export class AppModule {
         PostsModule,
         TagsModule,
         PublicReadingModule,
+        WebhooksModule,
+        JobsModule,
         ...extra,
       ],
       providers: [

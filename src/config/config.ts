@@ -4,6 +4,8 @@ import { z } from 'zod';
 const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'development']);
 
 const positiveSeconds = z.coerce.number().int().positive();
+const intervalSeconds = z.coerce.number().positive().max(7 * 24 * 3600);
+const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const environment = z
   .object({
@@ -22,6 +24,18 @@ const environment = z
     TRUST_PROXY: z.string().default('false'),
     SESSION_IDLE_SECONDS: positiveSeconds.default(1800),
     SESSION_ABSOLUTE_SECONDS: positiveSeconds.default(43200),
+    JOBS_ENABLED: booleanSetting.default(true),
+    PUBLICATION_EVENTS_INTERVAL_SECONDS: intervalSeconds.default(5),
+    WEBHOOK_DELIVERY_INTERVAL_SECONDS: intervalSeconds.default(2),
+    HOUSEKEEPING_INTERVAL_SECONDS: intervalSeconds.default(3600),
+    WEBHOOK_TIMEOUT_SECONDS: intervalSeconds.default(10),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    WEBHOOK_RETRY_BASE_SECONDS: intervalSeconds.default(10),
+    WEBHOOK_RETRY_MAX_SECONDS: intervalSeconds.default(6 * 3600),
+    WEBHOOK_RETRY_JITTER: z.enum(['full', 'none']).default('full'),
+    // Lets webhooks reach 127.0.0.0/8 and ::1 (tests); private ranges stay refused.
+    WEBHOOK_ALLOW_LOOPBACK: booleanSetting.default(false),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -65,6 +79,23 @@ function toConfig(env: z.infer<typeof environment>) {
       secret: env.SESSION_SECRET ?? 'byline-development-session-secret-not-for-production',
       idleSeconds: env.SESSION_IDLE_SECONDS,
       absoluteSeconds: env.SESSION_ABSOLUTE_SECONDS,
+    },
+    jobs: {
+      enabled: env.JOBS_ENABLED,
+      publicationEventsSeconds: env.PUBLICATION_EVENTS_INTERVAL_SECONDS,
+      webhookDeliverySeconds: env.WEBHOOK_DELIVERY_INTERVAL_SECONDS,
+      housekeepingSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS,
+      retentionDays: env.RETENTION_DAYS,
+    },
+    webhooks: {
+      timeoutSeconds: env.WEBHOOK_TIMEOUT_SECONDS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
+      retryMaxSeconds: env.WEBHOOK_RETRY_MAX_SECONDS,
+      jitter: env.WEBHOOK_RETRY_JITTER,
+      allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
+      // https only in production; plain http is for development and tests.
+      requireHttps: env.NODE_ENV === 'production',
     },
   };
 }

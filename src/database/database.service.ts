@@ -47,6 +47,30 @@ export class DatabaseService implements OnModuleDestroy {
     return this.client;
   }
 
+  /**
+   * Runs `work` only if this process wins PostgreSQL's advisory lock `key`, held on one
+   * connection for the duration, so with several instances one runs it and the others skip.
+   * Returns whether it ran.
+   */
+  async withAdvisoryLock(key: string, work: () => Promise<void>): Promise<boolean> {
+    const connection = await this.pool.connect();
+    try {
+      const { rows } = await connection.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [key],
+      );
+      if (!rows[0].locked) return false;
+      try {
+        await work();
+      } finally {
+        await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
+      return true;
+    } finally {
+      connection.release();
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.client.$disconnect();
     await this.pool.end();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller.js';
+import { JobsHealthController } from './jobs-health.controller.js';
 
-@Module({ controllers: [HealthController] })
+@Module({ controllers: [HealthController, JobsHealthController] })
 export class HealthModule {}

@@ -63,12 +63,14 @@ function pathsFor(route: RouteEntry, cast: Cast): string[] {
     Post: Object.values(a.posts).map((p) => p.id),
     Tag: [a.tagId],
     Session: a.sessionHandles,
+    WebhookEndpoint: [a.webhookId],
   };
   let paths = [route.path];
   const substitute = (param: string, values: string[]) => {
     paths = paths.flatMap((path) => (path.includes(`:${param}`) ? values.map((v) => path.replace(`:${param}`, v)) : [path]));
   };
   substitute('id', route.tenantModel ? (tenantIds[route.tenantModel] ?? [randomUUID()]) : [a.id]);
+  substitute('deliveryId', [a.deliveryId]);
   substitute('handle', [a.handle]);
   substitute('slug', Object.values(a.posts).map((p) => p.slug));
   substitute('name', ['author']);
@@ -93,7 +95,7 @@ function markersOfA(cast: Cast, scope: 'everything' | 'unpublished') {
   const { a } = cast;
   const hidden = scope === 'everything' ? Object.values(a.posts) : [a.posts.draft, a.posts.scheduled];
   const markers = [a.email, a.id, ...hidden.flatMap((p) => [p.id, p.title])];
-  if (scope === 'everything') markers.push(a.tagId, ...a.sessionHandles);
+  if (scope === 'everything') markers.push(a.tagId, ...a.sessionHandles, a.webhookId, a.webhookSecret, a.deliveryId);
   return markers;
 }
 

@@ -43,7 +43,15 @@ function describeAccess(route: RouteEntry): string {
  */
 export async function runIsolationAudit(databaseUrl: string, extra: Type[] = []): Promise<AuditReport> {
   const startedAt = new Date().toISOString();
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl });
+  // Jobs stay off: they would change A's rows between the snapshots the probes compare.
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    JOBS_ENABLED: 'false',
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
+  });
   const app = await createApp({ ...config, databaseUrl }, createLogger('silent'), extra);
   await app.listen(0, '127.0.0.1');
   try {

@@ -11,6 +11,9 @@ export interface Tenant {
   posts: { draft: SeedPost; scheduled: SeedPost; published: SeedPost };
   tagId: string;
   sessionHandles: string[];
+  webhookId: string;
+  webhookSecret: string;
+  deliveryId: string;
 }
 
 export interface SeedPost {
@@ -61,13 +64,50 @@ async function tenant(baseUrl: string, name: string): Promise<Tenant> {
     published: await post('published', '2001-01-01T00:00:00Z'),
   };
   const sessions = await client.must('GET', '/v1/auth/sessions');
-  return { client, id, email, handle, posts, tagId, sessionHandles: sessions.items.map((s: { id: string }) => s.id) };
+  const webhook = await client.must('POST', '/v1/webhooks', {
+    url: 'http://127.0.0.1:9/never-called',
+    events: ['post.published', 'post.unpublished'],
+  });
+  return {
+    client,
+    id,
+    email,
+    handle,
+    posts,
+    tagId,
+    sessionHandles: sessions.items.map((s: { id: string }) => s.id),
+    webhookId: webhook.id,
+    webhookSecret: webhook.secret,
+    deliveryId: '',
+  };
+}
+
+/** An event and a delivery for each tenant's published post, as the jobs would write them. */
+async function seedDeliveries(database: DatabaseService, tenants: Tenant[]): Promise<void> {
+  const db = database.unscoped('isolation audit: seeding outbox rows in its disposable database');
+  for (const t of tenants) {
+    const event = await db.outboxEvent.create({
+      data: {
+        userId: t.id,
+        type: 'post.published',
+        postId: t.posts.published.id,
+        publishAt: new Date('2001-01-01T00:00:00Z'),
+        data: { post: { id: t.posts.published.id } },
+        fannedOutAt: new Date(),
+      },
+    });
+    const delivery = await db.webhookDelivery.create({
+      data: { userId: t.id, endpointId: t.webhookId, eventId: event.id, state: 'dead', attempts: 10 },
+    });
+    t.deliveryId = delivery.id;
+  }
 }
 
 /** Two tenants with data in every tenant model, an admin, an auditor and a reader. */
 export async function seed(baseUrl: string, database: DatabaseService): Promise<Cast> {
   const a = await tenant(baseUrl, 'tenant-a');
   const b = await tenant(baseUrl, 'tenant-b');
+  await seedDeliveries(database, [a, b]);
   const admin = await account(baseUrl, 'admin');
   const auditor = await account(baseUrl, 'auditor');
   const reader = await account(baseUrl, 'reader');

@@ -68,13 +68,17 @@ export class PostsService {
     const post = await this.require(id);
     if (!publishAt && post.status === 'published') return toPostView(post);
     const at = publishAt ? new Date(publishAt) : await this.posts.now();
-    await this.posts.update(id, { publishAt: at });
+    // Rescheduling a live post into the future takes it off the air until then.
+    if (post.status === 'published' && at > (await this.posts.now())) await this.posts.withdraw(post, at);
+    else await this.posts.update(id, { publishAt: at });
     return this.get(id);
   }
 
+  /** Back to draft; a live post's `post.unpublished` event is written at once. */
   async unpublish(id: string) {
-    await this.require(id);
-    await this.posts.update(id, { publishAt: null });
+    const post = await this.require(id);
+    if (post.status === 'published') await this.posts.withdraw(post, null);
+    else await this.posts.update(id, { publishAt: null });
     return this.get(id);
   }
 

@@ -14,6 +14,8 @@ export async function startTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TRUST_PROXY: 'loopback',
+    JOBS_ENABLED: 'false',
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
     DATABASE_URL: inject('databaseUrl'),
     ...env,
   });

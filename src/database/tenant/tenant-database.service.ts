@@ -29,7 +29,10 @@ function scopedClient(raw: PrismaClient, scoper: TenantScoper) {
 
 type ScopedClient = ReturnType<typeof scopedClient>;
 /** Only the tenant models, and transactions over them. */
-export type TenantClient = Pick<ScopedClient, 'post' | 'tag' | 'postTag' | '$transaction'>;
+export type TenantClient = Pick<
+  ScopedClient,
+  'post' | 'tag' | 'postTag' | 'outboxEvent' | 'webhookEndpoint' | 'webhookDelivery' | '$transaction'
+>;
 
 /**
  * The only way features reach tenant data. `client` confines every model operation to the

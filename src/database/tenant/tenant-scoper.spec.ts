@@ -14,7 +14,16 @@ const other = '00000000-0000-4000-8000-00000000000b';
 describe('TenantScoper', () => {
   it('knows every model with a userId as tenant data, and only those', () => {
     // Session and UserRole rows belong to one user too; platform code reaches them unscoped.
-    expect([...scoper.tenantModels].sort()).toEqual(['Post', 'PostTag', 'Session', 'Tag', 'UserRole']);
+    expect([...scoper.tenantModels].sort()).toEqual([
+      'OutboxEvent',
+      'Post',
+      'PostTag',
+      'Session',
+      'Tag',
+      'UserRole',
+      'WebhookDelivery',
+      'WebhookEndpoint',
+    ]);
   });
 
   it('adds the user to reads, counts, aggregates, updates and deletes', () => {

@@ -1,0 +1,2 @@
+export const eventTypes = ['post.published', 'post.unpublished'] as const;
+export type EventType = (typeof eventTypes)[number];

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ReadyConfig } from '../config/config.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { Job } from './job.js';
+
+/** Prunes what has served its purpose: expired sessions, stale counters, old deliveries. */
+@Injectable()
+export class HousekeepingJob implements Job {
+  readonly name = 'housekeeping';
+  readonly exclusive = true;
+  readonly intervalSeconds: number;
+  private readonly retentionDays: number;
+  private readonly logger = new Logger(HousekeepingJob.name);
+
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(APP_CONFIG) config: ReadyConfig,
+  ) {
+    this.intervalSeconds = config.jobs.housekeepingSeconds;
+    this.retentionDays = config.jobs.retentionDays;
+  }
+
+  async run(): Promise<void> {
+    const db = this.database.unscoped('jobs: housekeeping prunes expired rows of every user');
+    const days = this.retentionDays;
+    const sessions = await db.$executeRaw`DELETE FROM "session" WHERE expire < now()`;
+    const throttles = await db.$executeRaw`
+      DELETE FROM login_throttles
+      WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())`;
+    const deliveries = await db.$executeRaw`
+      DELETE FROM webhook_deliveries
+      WHERE state IN ('delivered', 'dead') AND created_at < now() - make_interval(days => ${days})`;
+    // An event is kept while the publication job could still look for it (publish_at
+    // within the retention period), so pruning never makes it write the event again.
+    const events = await db.$executeRaw`
+      DELETE FROM outbox_events e
+      WHERE e.created_at < now() - make_interval(days => ${days})
+        AND e.publish_at < now() - make_interval(days => ${days})
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
+    this.logger.log(`pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events`);
+  }
+}

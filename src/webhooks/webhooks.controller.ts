@@ -1,0 +1,98 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { randomBytes } from 'node:crypto';
+import { RequirePermission } from '../auth/access/access.decorators.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ReadyConfig } from '../config/config.js';
+import { TenantData } from '../database/tenant/tenant-data.decorator.js';
+import { CursorCodec, page } from '../http/cursor.js';
+import { PageQuery } from '../http/pagination.dto.js';
+import { NotFoundProblem, UnprocessableProblem } from '../http/problems.js';
+import { UuidPipe } from '../http/uuid.pipe.js';
+import { refusedUrl } from './address-guard.js';
+import { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+const endpointId = new UuidPipe('webhook');
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+@ApiTags('webhooks')
+@TenantData('WebhookEndpoint')
+@RequirePermission('content.write')
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly cursors: CursorCodec,
+    @Inject(APP_CONFIG) private readonly config: ReadyConfig,
+  ) {}
+
+  /** The signing secret is in this response only. */
+  @Post()
+  async create(@Body() input: CreateWebhookDto) {
+    const refused = await refusedUrl(input.url, this.config.webhooks);
+    if (refused) throw new UnprocessableProblem(refused);
+    const endpoint = await this.webhooks.create({
+      url: input.url,
+      events: input.events,
+      description: input.description ?? '',
+      secret: `whsec_${randomBytes(32).toString('base64url')}`,
+    });
+    return { id: endpoint.id, url: endpoint.url, events: endpoint.events, description: endpoint.description, secret: endpoint.secret };
+  }
+
+  @Get()
+  async list(@Query() query: PageQuery) {
+    const after = query.cursor ? this.cursors.decode('webhooks', query.cursor) : undefined;
+    const rows = await this.webhooks.list(query.limit + 1, after);
+    const result = page(rows, query.limit, (last) => this.cursors.encode('webhooks', { at: last.createdAt, id: last.id }));
+    return {
+      items: result.items.map((e) => ({
+        id: e.id,
+        url: e.url,
+        events: e.events,
+        description: e.description,
+        disabled: e.disabledAt !== null,
+        createdAt: e.createdAt.toISOString(),
+      })),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', endpointId) id: string): Promise<void> {
+    if (!(await this.webhooks.delete(id))) throw new NotFoundProblem('webhook');
+  }
+
+  @Get(':id/deliveries')
+  async deliveries(@Param('id', endpointId) id: string, @Query() query: PageQuery) {
+    if (!(await this.webhooks.exists(id))) throw new NotFoundProblem('webhook');
+    const list = `deliveries:${id}`;
+    const after = query.cursor ? this.cursors.decode(list, query.cursor) : undefined;
+    const rows = await this.webhooks.deliveries(id, query.limit + 1, after);
+    const result = page(rows, query.limit, (last) => this.cursors.encode(list, { at: last.createdAt, id: last.id }));
+    return {
+      items: result.items.map((d) => ({
+        id: d.id,
+        eventId: d.eventId,
+        type: d.event.type,
+        state: d.state,
+        attempts: d.attempts,
+        lastStatus: d.lastStatus,
+        nextAttemptAt: iso(d.nextAttemptAt),
+        createdAt: d.createdAt.toISOString(),
+      })),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  async redeliver(
+    @Param('id', endpointId) id: string,
+    @Param('deliveryId', new UuidPipe('delivery')) deliveryId: string,
+  ): Promise<void> {
+    if (!(await this.webhooks.redeliver(id, deliveryId))) throw new NotFoundProblem('delivery');
+  }
+}

@@ -1,9 +1,24 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+
+/**
+ * Names each distinct SQL text, so every connection prepares it once and reuses the plan:
+ * Byline's SQL is a small fixed set (values are always parameters).
+ */
+const statementNames = new Map<string, string>();
+function preparedStatementName(query: { sql: string }): string {
+  let name = statementNames.get(query.sql);
+  if (!name) {
+    name = `byline_${createHash('sha1').update(query.sql).digest('hex').slice(0, 20)}`;
+    if (statementNames.size < 5000) statementNames.set(query.sql, name);
+  }
+  return name;
+}
 
 /** An interactive transaction of the unscoped client. */
 export type Transaction = Prisma.TransactionClient;
@@ -35,7 +50,9 @@ export class DatabaseService implements OnModuleDestroy {
     this.pool.on('connect', (client) =>
       client.on('error', (error) => this.logger.warn(`database connection ended: ${error.message}`)),
     );
-    this.client = new PrismaClient({ adapter: new PrismaPg(this.pool) });
+    this.client = new PrismaClient({
+      adapter: new PrismaPg(this.pool, { statementNameGenerator: preparedStatementName }),
+    });
   }
 
   /**

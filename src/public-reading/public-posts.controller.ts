@@ -51,7 +51,7 @@ export class PublicPostsController {
     @Param('slug') slug: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const [row] = await this.posts.list({ handle, slug }, 1);
+    const row = await this.posts.find(handle, slug);
     if (!row) throw new NotFoundProblem('post');
     // A published post changes only by an edit, never by the clock.
     res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);
@@ -60,10 +60,7 @@ export class PublicPostsController {
 
   private async page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
     const after = query.cursor ? this.cursors.decode(list, query.cursor) : undefined;
-    const [rows, untilNext] = await Promise.all([
-      this.posts.list({ ...filter, after }, query.limit + 1),
-      this.posts.secondsUntilNextPublication(filter.handle),
-    ]);
+    const { rows, untilNext } = await this.posts.page({ ...filter, after }, query.limit + 1);
     // Never cache past the instant a scheduled post would join the list.
     const maxAge = Math.max(0, Math.min(maxAgeSeconds, untilNext ?? maxAgeSeconds));
     res.setHeader('Cache-Control', `public, max-age=${maxAge}`);

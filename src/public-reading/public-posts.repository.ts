@@ -27,6 +27,14 @@ export interface PublicFilter {
  */
 @Injectable()
 export class PublicPostsRepository {
+  // Public fields only: never the author's id or email.
+  private readonly columns = sql`p.id, p.title, p.slug, p.body,
+             to_char(p.editorial_date, 'YYYY-MM-DD') AS "editorialDate",
+             p.publish_at AS "publishedAt", u.handle, u.display_name AS "displayName",
+             COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name)
+                       FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+                       WHERE pt.post_id = p.id), '[]'::json) AS tags`;
+
   constructor(private readonly database: DatabaseService) {}
 
   private get db() {
@@ -40,30 +48,39 @@ export class PublicPostsRepository {
       ${filter.after ? sql`AND (p.publish_at, p.id) < (${filter.after.at}, ${filter.after.id}::uuid)` : empty}`;
   }
 
-  /** Newest publishedAt first. */
-  list(filter: PublicFilter, limit: number): Promise<PublicPostRow[]> {
-    return this.db.$queryRaw<PublicPostRow[]>`
-      SELECT p.id, p.title, p.slug, p.body,
-             to_char(p.editorial_date, 'YYYY-MM-DD') AS "editorialDate",
-             p.publish_at AS "publishedAt", u.handle, u.display_name AS "displayName",
-             COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name)
-                       FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
-                       WHERE pt.post_id = p.id), '[]'::json) AS tags
+  /** One author's published post by its slug. */
+  async find(handle: string, slug: string): Promise<PublicPostRow | null> {
+    const [row] = await this.db.$queryRaw<PublicPostRow[]>`
+      SELECT ${this.columns}
       FROM posts p JOIN users u ON u.id = p.user_id
-      WHERE ${this.conditions(filter)}
-      ORDER BY p.publish_at DESC, p.id DESC
-      LIMIT ${limit}`;
+      WHERE ${this.conditions({ handle, slug })}`;
+    return row ?? null;
   }
 
   /**
-   * Whole seconds until the next scheduled post (of that author, when given) goes live,
-   * or null when none is scheduled: no cache may keep a public list longer than that.
+   * A page, newest publishedAt first, and in the same round trip the whole seconds until the next scheduled post (of
+   * that author, when given) goes live (null when none is): no cache may keep the list
+   * longer than that.
    */
-  async secondsUntilNextPublication(handle?: string): Promise<number | null> {
-    const [row] = await this.db.$queryRaw<{ seconds: number | null }[]>`
-      SELECT LEAST(floor(extract(epoch FROM min(p.publish_at) - now())), 86400)::int AS seconds
-      FROM posts p ${handle ? sql`JOIN users u ON u.id = p.user_id AND u.handle = ${handle}` : empty}
-      WHERE p.publish_at > now()`;
-    return row?.seconds ?? null;
+  async page(filter: PublicFilter, limit: number): Promise<{ rows: PublicPostRow[]; untilNext: number | null }> {
+    const rows = await this.db.$queryRaw<Array<PublicPostRow & { untilNext: number | null }>>`
+      WITH next AS (
+        SELECT LEAST(floor(extract(epoch FROM min(p.publish_at) - now())), 86400)::int AS seconds
+        FROM posts p ${filter.handle ? sql`JOIN users u ON u.id = p.user_id AND u.handle = ${filter.handle}` : empty}
+        WHERE p.publish_at > now()
+      ), page AS (
+        SELECT ${this.columns}
+        FROM posts p JOIN users u ON u.id = p.user_id
+        WHERE ${this.conditions(filter)}
+        ORDER BY p.publish_at DESC, p.id DESC
+        LIMIT ${limit}
+      )
+      SELECT page.*, next.seconds AS "untilNext" FROM next LEFT JOIN page ON true
+      ORDER BY page."publishedAt" DESC, page.id DESC`;
+    const untilNext = rows[0]?.untilNext ?? null;
+    const posts = rows.filter((row) => row.id !== null).map(({ untilNext: _seconds, ...row }) => row);
+    return { rows: posts, untilNext };
   }
+
+
 }

@@ -47,6 +47,7 @@ export class TenantDatabase {
   readonly tables: string[];
   private readonly raw: PrismaClient;
   private readonly directReference: RegExp;
+  private readonly viewNames: Array<{ table: string; pattern: RegExp }>;
 
   constructor(database: DatabaseService) {
     this.raw = database.unscoped('the tenant layer itself: it adds the scope to every query');
@@ -56,6 +57,7 @@ export class TenantDatabase {
     this.tables = this.scoper.tenantModels.map(
       (model) => (models[model] as { dbName?: string }).dbName ?? model,
     );
+    this.viewNames = this.tables.map((table) => ({ table, pattern: new RegExp(`\\bmy_${table}\\b`) }));
     // A tenant table after FROM, JOIN or a comma: a reference that would bypass my_<table>.
     this.directReference = new RegExp(
       `(\\bfrom|\\bjoin|,)\\s+(\\w+\\.)?"?(${this.tables.join('|')})"?(?![\\w"])`,
@@ -70,13 +72,18 @@ export class TenantDatabase {
    */
   async read<T>(query: Prisma.Sql): Promise<T[]> {
     const userId = currentTenant();
-    if (this.directReference.test(query.strings.join(' '))) {
+    const text = query.strings.join(' ');
+    if (this.directReference.test(text)) {
       throw new TenantScopeViolation('Read tenant tables as my_<table> inside TenantDatabase.read');
     }
-    const views = this.tables.map(
-      (table) =>
-        Prisma.sql`${Prisma.raw(`my_${table}`)} AS (SELECT * FROM ${Prisma.raw(`"${table}"`)} WHERE user_id = ${userId}::uuid)`,
-    );
+    // Only the views the query names, so the statement stays small and cheap to plan.
+    const views = this.viewNames
+      .filter(({ pattern }) => pattern.test(text))
+      .map(
+        ({ table }) =>
+          Prisma.sql`${Prisma.raw(`my_${table}`)} AS (SELECT * FROM ${Prisma.raw(`"${table}"`)} WHERE user_id = ${userId}::uuid)`,
+      );
+    if (!views.length) return this.raw.$queryRaw<T[]>(query);
     return this.raw.$queryRaw<T[]>(Prisma.sql`WITH ${Prisma.join(views)} ${query}`);
   }
 

@@ -4,14 +4,14 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import signature from 'cookie-signature';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { freePort, serverOrTemporary } from '../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../src/database/migrations.js';
 
 // DATABASE_URL's server, else the local one on 5432, else an embedded server.
@@ -23,9 +23,7 @@ async function databaseServer(): Promise<{ url: string; stop?: () => Promise<voi
     await probe.connect();
     return { url: local };
   } catch {
-    const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'byline-bench-')), 'pg');
-    const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
-    return { url: embedded.url, stop: embedded.stop };
+    return serverOrTemporary(undefined);
   } finally {
     await probe.end().catch(() => {});
   }

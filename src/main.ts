@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { ConfigError, loadConfig, type ReadyConfig } from './config/config.js';
-import { startEmbeddedPostgres } from './database/embedded-postgres.js';
-import { applyMigrations } from './database/migrations.js';
+import { startDevelopmentDatabase } from './database/embedded-postgres.js';
 import { createApp } from './bootstrap.js';
 import { createLogger } from './http/request-logging.js';
 
@@ -17,17 +15,8 @@ async function main() {
   const logger = createLogger(config.logLevel);
 
   // Development default: a real PostgreSQL under .data/, kept between runs.
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: path.resolve('.data/postgres'),
-        port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
-        persistent: true,
-      });
-  if (embedded) {
-    const applied = await applyMigrations(embedded.url);
-    logger.info({ applied }, 'embedded PostgreSQL ready');
-  }
+  const embedded = config.databaseUrl ? undefined : await startDevelopmentDatabase();
+  if (embedded) logger.info({ applied: embedded.applied }, 'embedded PostgreSQL ready');
   const ready: ReadyConfig = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url };
 
   const app = await createApp(ready, logger);

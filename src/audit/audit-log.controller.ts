@@ -3,7 +3,8 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { RequirePermission } from '../auth/access/access.decorators.js';
 import { DatabaseService } from '../database/database.service.js';
-import { CursorCodec, page } from '../http/cursor.js';
+import { after as keysetAfter } from '../database/keyset.js';
+import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { type AuditAction, auditActions } from './audit-actions.js';
 
@@ -28,18 +29,19 @@ export class AuditLogController {
   @RequirePermission('audit.read')
   @Get()
   async list(@Query() query: AuditLogQuery) {
-    const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
-    const rows = await this.database.unscoped('audit log: readers with audit.read see every entry').auditEvent.findMany({
-      where: {
-        ...(query.action ? { action: query.action } : {}),
-        ...(after
-          ? { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }
-          : {}),
-      },
-      orderBy: [{ at: 'desc' }, { id: 'desc' }],
-      take: query.limit + 1,
-    });
-    const result = page(rows, query.limit, (last) => this.cursors.encode(listName, { at: last.at, id: last.id }));
+    const events = this.database.unscoped('audit log: readers with audit.read see every entry').auditEvent;
+    const result = await paginate(
+      this.cursors,
+      listName,
+      query,
+      (after, take) =>
+        events.findMany({
+          where: { ...(query.action ? { action: query.action } : {}), ...keysetAfter(after, 'at') },
+          orderBy: [{ at: 'desc' }, { id: 'desc' }],
+          take,
+        }),
+      (event) => ({ at: event.at, id: event.id }),
+    );
     return {
       items: result.items.map((row) => ({
         id: row.id,

@@ -1,14 +1,12 @@
 // npm run cli -- <command>. Runs without the server: with DATABASE_URL, or on the embedded
 // development server under .data/ (started, migrated and stopped here).
 import os from 'node:os';
-import path from 'node:path';
 import { RolesRepository } from '../admin/roles/roles.repository.js';
 import { RolesService } from '../admin/roles/roles.service.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
-import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
-import { applyMigrations } from '../database/migrations.js';
+import { startDevelopmentDatabase } from '../database/embedded-postgres.js';
 import { ProblemError } from '../http/problems.js';
 
 const usage = 'Usage: npm run cli -- grant-role <email> <role>';
@@ -29,14 +27,7 @@ async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   if (command !== 'grant-role' || rest.length !== 2) throw new Error(usage);
   const config = loadConfig();
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: path.resolve('.data/postgres'),
-        port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
-        persistent: true,
-      });
-  if (embedded) await applyMigrations(embedded.url);
+  const embedded = config.databaseUrl ? undefined : await startDevelopmentDatabase();
   const database = new DatabaseService({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
   try {
     await grantRole(database, rest[0], rest[1]);

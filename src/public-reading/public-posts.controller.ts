@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/access/access.decorators.js';
-import { CursorCodec, page } from '../http/cursor.js';
+import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { NotFoundProblem } from '../http/problems.js';
 import { type PublicFilter, type PublicPostRow, PublicPostsRepository } from './public-posts.repository.js';
@@ -59,14 +59,21 @@ export class PublicPostsController {
   }
 
   private async page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
-    const after = query.cursor ? this.cursors.decode(list, query.cursor) : undefined;
-    const { rows, untilNext } = await this.posts.page({ ...filter, after }, query.limit + 1);
+    let untilNext: number | null = null;
+    const { items, nextCursor } = await paginate(
+      this.cursors,
+      list,
+      query,
+      async (after, limit) => {
+        const result = await this.posts.page({ ...filter, after }, limit);
+        untilNext = result.untilNext;
+        return result.rows;
+      },
+      (post) => ({ at: post.publishedAt, id: post.id }),
+    );
     // Never cache past the instant a scheduled post would join the list.
     const maxAge = Math.max(0, Math.min(maxAgeSeconds, untilNext ?? maxAgeSeconds));
     res.setHeader('Cache-Control', `public, max-age=${maxAge}`);
-    const { items, nextCursor } = page(rows, query.limit, (last) =>
-      this.cursors.encode(list, { at: last.publishedAt, id: last.id }),
-    );
     return { items: items.map(toPublicPost), nextCursor };
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission, SignedIn } from '../auth/access/access.decorators.js';
 import { uniqueViolationField } from '../database/database-errors.js';
-import { CursorCodec, page } from '../http/cursor.js';
+import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { ConflictProblem, NotFoundProblem } from '../http/problems.js';
 import { TenantData } from '../database/tenant/tenant-data.decorator.js';
@@ -36,10 +36,12 @@ export class TagsController {
   @SignedIn()
   @Get()
   async list(@Query() query: PageQuery) {
-    const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
-    const rows = await this.tags.list(query.limit + 1, after);
-    const { items, nextCursor } = page(rows, query.limit, (last) =>
-      this.cursors.encode(listName, { at: last.createdAt, id: last.id }),
+    const { items, nextCursor } = await paginate(
+      this.cursors,
+      listName,
+      query,
+      (after, take) => this.tags.list(take, after),
+      (tag) => ({ at: tag.createdAt, id: tag.id }),
     );
     return { items: items.map(view), nextCursor };
   }

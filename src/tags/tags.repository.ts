@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { after as keysetAfter, type Position } from '../database/keyset.js';
 import { TenantDatabase } from '../database/tenant/tenant-database.service.js';
 
 const tagFields = { id: true, name: true, createdAt: true } as const;
@@ -16,16 +17,9 @@ export class TagsRepository {
   }
 
   /** Newest first, keyset-paginated on (createdAt, id). */
-  list(limit: number, after?: { at: Date; id: string }) {
+  list(limit: number, position?: Position) {
     return this.tenant.client.tag.findMany({
-      where: after
-        ? {
-            OR: [
-              { createdAt: { lt: after.at } },
-              { createdAt: after.at, id: { lt: after.id } },
-            ],
-          }
-        : {},
+      where: keysetAfter(position, 'createdAt'),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
       select: tagFields,

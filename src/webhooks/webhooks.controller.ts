@@ -5,7 +5,7 @@ import { RequirePermission } from '../auth/access/access.decorators.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 import { TenantData } from '../database/tenant/tenant-data.decorator.js';
-import { CursorCodec, page } from '../http/cursor.js';
+import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { NotFoundProblem, UnprocessableProblem } from '../http/problems.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
@@ -43,9 +43,13 @@ export class WebhooksController {
 
   @Get()
   async list(@Query() query: PageQuery) {
-    const after = query.cursor ? this.cursors.decode('webhooks', query.cursor) : undefined;
-    const rows = await this.webhooks.list(query.limit + 1, after);
-    const result = page(rows, query.limit, (last) => this.cursors.encode('webhooks', { at: last.createdAt, id: last.id }));
+    const result = await paginate(
+      this.cursors,
+      'webhooks',
+      query,
+      (after, take) => this.webhooks.list(take, after),
+      (endpoint) => ({ at: endpoint.createdAt, id: endpoint.id }),
+    );
     return {
       items: result.items.map((e) => ({
         id: e.id,
@@ -68,10 +72,13 @@ export class WebhooksController {
   @Get(':id/deliveries')
   async deliveries(@Param('id', endpointId) id: string, @Query() query: PageQuery) {
     if (!(await this.webhooks.exists(id))) throw new NotFoundProblem('webhook');
-    const list = `deliveries:${id}`;
-    const after = query.cursor ? this.cursors.decode(list, query.cursor) : undefined;
-    const rows = await this.webhooks.deliveries(id, query.limit + 1, after);
-    const result = page(rows, query.limit, (last) => this.cursors.encode(list, { at: last.createdAt, id: last.id }));
+    const result = await paginate(
+      this.cursors,
+      `deliveries:${id}`,
+      query,
+      (after, take) => this.webhooks.deliveries(id, take, after),
+      (delivery) => ({ at: delivery.createdAt, id: delivery.id }),
+    );
     return {
       items: result.items.map((d) => ({
         id: d.id,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { after as keysetAfter, type Position } from '../database/keyset.js';
 import { TenantDatabase } from '../database/tenant/tenant-database.service.js';
 
 const endpointFields = { id: true, url: true, events: true, description: true, disabledAt: true, createdAt: true } as const;
@@ -25,9 +26,9 @@ export class WebhooksRepository {
     });
   }
 
-  list(limit: number, after?: { at: Date; id: string }) {
+  list(limit: number, position?: Position) {
     return this.tenant.client.webhookEndpoint.findMany({
-      where: after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {},
+      where: keysetAfter(position, 'createdAt'),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
       select: endpointFields,
@@ -42,12 +43,9 @@ export class WebhooksRepository {
     return (await this.tenant.client.webhookEndpoint.deleteMany({ where: { id } })).count > 0;
   }
 
-  deliveries(endpointId: string, limit: number, after?: { at: Date; id: string }) {
+  deliveries(endpointId: string, limit: number, position?: Position) {
     return this.tenant.client.webhookDelivery.findMany({
-      where: {
-        endpointId,
-        ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
-      },
+      where: { endpointId, ...keysetAfter(position, 'createdAt') },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
       select: deliveryFields,

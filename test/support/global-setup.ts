@@ -1,12 +1,9 @@
 // A fresh database for the run, with every migration applied; dropped afterwards.
 // Uses DATABASE_URL's server when set (CI: the PostgreSQL on 127.0.0.1:5432), else an
 // embedded PostgreSQL in a temporary folder.
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { serverOrTemporary } from '../../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../../src/database/migrations.js';
 
 declare module 'vitest' {
@@ -17,14 +14,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const embedded = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'byline-test-')), 'pg'),
-        port: await freePort(),
-        persistent: false,
-      });
-  const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const server = await serverOrTemporary(process.env.DATABASE_URL);
+  const serverUrl = server.url;
   const database = `byline_test_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -38,6 +29,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
-    await embedded?.stop();
+    await server.stop();
   };
 }

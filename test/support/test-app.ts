@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { inject } from 'vitest';
 import { createApp } from '../../src/bootstrap.js';
@@ -26,4 +27,15 @@ export async function startTestApp(
   );
   await app.init();
   return app;
+}
+
+/** One application for a describe block: started before its tests, closed after them. */
+export function useTestApp(env: Record<string, string> = {}) {
+  const handle = {} as { app: NestExpressApplication; server: Server };
+  beforeAll(async () => {
+    handle.app = await startTestApp(env);
+    handle.server = handle.app.getHttpServer();
+  });
+  afterAll(() => handle.app.close());
+  return handle;
 }

@@ -6,7 +6,7 @@ import { type Origin, RequestOrigin } from '../../audit/origin.js';
 import { RequirePermission } from '../../auth/access/access.decorators.js';
 import { builtInRoles } from '../../auth/access/permissions.js';
 import { SessionsRepository } from '../../auth/session/sessions.repository.js';
-import { CursorCodec, page } from '../../http/cursor.js';
+import { CursorCodec, paginate } from '../../http/cursor.js';
 import { PageQuery } from '../../http/pagination.dto.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
@@ -46,12 +46,14 @@ export class AdminUsersController {
   @RequirePermission('users.read')
   @Get()
   async list(@Query() query: PageQuery) {
-    const after = query.cursor ? this.cursors.decode(listName, query.cursor) : undefined;
-    const rows = await this.users.list(query.limit + 1, after);
-    const result = page(rows, query.limit, (last) =>
-      this.cursors.encode(listName, { at: last.createdAt, id: last.id }),
+    const { items, nextCursor } = await paginate(
+      this.cursors,
+      listName,
+      query,
+      (after, take) => this.users.list(take, after),
+      (user) => ({ at: user.createdAt, id: user.id }),
     );
-    return { items: result.items.map(view), nextCursor: result.nextCursor };
+    return { items: items.map(view), nextCursor };
   }
 
   /** Disabling ends every session of the user at once; the last enabled admin cannot be. */

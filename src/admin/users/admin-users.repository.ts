@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type Transaction } from '../../database/database.service.js';
+import { after as keysetAfter, type Position } from '../../database/keyset.js';
 
 const adminUserFields = {
   id: true,
@@ -25,11 +26,9 @@ export class AdminUsersRepository {
   }
 
   /** Oldest first, keyset-paginated on (createdAt, id). */
-  list(limit: number, after?: { at: Date; id: string }) {
+  list(limit: number, position?: Position) {
     return this.db.user.findMany({
-      where: after
-        ? { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }
-        : {},
+      where: keysetAfter(position, 'createdAt', 'asc'),
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit,
       select: adminUserFields,

@@ -1,10 +1,9 @@
 // npm run db:migration -- <name> — writes prisma/migrations/<timestamp>_<name>/migration.sql
 // with what schema.prisma has that the migrations do not. Uses DATABASE_URL's server for a
 // throwaway shadow database, or a temporary embedded server when DATABASE_URL is not set.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort, startEmbeddedPostgres } from '../embedded-postgres.js';
+import { serverOrTemporary } from '../embedded-postgres.js';
 import { diffMigrationsToSchema, migrationsDir } from '../migrations.js';
 
 const name = process.argv[2];
@@ -13,15 +12,9 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(1);
 }
 
-const embedded = process.env.DATABASE_URL
-  ? undefined
-  : await startEmbeddedPostgres({
-      dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'byline-diff-')), 'pg'),
-      port: await freePort(),
-      persistent: false,
-    });
+const server = await serverOrTemporary(process.env.DATABASE_URL);
 try {
-  const sql = await diffMigrationsToSchema(process.env.DATABASE_URL ?? embedded!.url);
+  const sql = await diffMigrationsToSchema(server.url);
   if (!sql) {
     console.log('schema.prisma and the migrations agree; nothing to write.');
   } else {
@@ -32,5 +25,5 @@ try {
     console.log(`Wrote ${path.relative(process.cwd(), dir)}/migration.sql`);
   }
 } finally {
-  await embedded?.stop();
+  await server.stop();
 }

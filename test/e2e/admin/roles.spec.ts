@@ -1,5 +1,3 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { RolesService } from '../../../src/admin/roles/roles.service.js';
@@ -7,20 +5,14 @@ import { ConflictProblem } from '../../../src/http/problems.js';
 import { signUp } from '../../factories/user.factory.js';
 import { query } from '../../support/databases.js';
 import { grantDirectly, onlyAdmins } from '../../support/roles.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 // These tests change who is admin, so they run one after another in this file.
 describe('roles, grants and the audit log', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
 
   async function admin() {
-    const signed = await signUp(server);
+    const signed = await signUp(testApp.server);
     await grantDirectly(signed.user.id, 'admin');
     return signed;
   }
@@ -43,7 +35,7 @@ describe('roles, grants and the audit log', () => {
 
   it('every account starts as an author; revoking author takes writing away on the next request', async () => {
     const boss = await admin();
-    const writer = await signUp(server);
+    const writer = await signUp(testApp.server);
     const me = await writer.client.get('/v1/auth/me').expect(200);
     expect(me.body.roles).toEqual(['author']);
     expect(me.body.permissions).toEqual(['content.write']);
@@ -64,7 +56,7 @@ describe('roles, grants and the audit log', () => {
 
   it('a live session gains a granted permission and loses a revoked one on its next request', async () => {
     const boss = await admin();
-    const reader = await signUp(server);
+    const reader = await signUp(testApp.server);
     expect((await reader.client.get('/v1/audit-log')).status).toBe(403);
     await boss.client.put(`/v1/admin/users/${reader.user.id}/roles/auditor`).expect(204);
     await reader.client.get('/v1/audit-log').expect(200);
@@ -74,7 +66,7 @@ describe('roles, grants and the audit log', () => {
 
   it('changing a role’s permissions applies at once to everyone who holds it', async () => {
     const boss = await admin();
-    const member = await signUp(server);
+    const member = await signUp(testApp.server);
     const role = `desk-${randomUUID().slice(0, 8)}`;
     const created = await boss.client.post('/v1/admin/roles', { name: role, description: 'Desk', permissions: ['users.read'] });
     expect(created.status).toBe(201);
@@ -147,7 +139,7 @@ describe('roles, grants and the audit log', () => {
     const first = await admin();
     const second = await admin();
     await onlyAdmins([first.user.id, second.user.id]);
-    const roles = app.get(RolesService);
+    const roles = testApp.app.get(RolesService);
     const origin = (id: string) => ({ actor: { type: 'user' as const, id, label: 'test' }, ip: null, requestId: null });
     const outcomes = await Promise.allSettled([
       roles.revoke(second.user.id, 'admin', origin(first.user.id)),
@@ -161,7 +153,7 @@ describe('roles, grants and the audit log', () => {
 
   it('disabling a user ends all their sessions at once; enabling lets them sign in again', async () => {
     const boss = await admin();
-    const user = await signUp(server);
+    const user = await signUp(testApp.server);
     const res = await boss.client.patch(`/v1/admin/users/${user.user.id}`, { disabled: true }).expect(200);
     expect(res.body).toMatchObject({ id: user.user.id, disabled: true, roles: ['author'] });
     expect((await user.client.get('/v1/auth/me')).status).toBe(401);
@@ -179,7 +171,7 @@ describe('roles, grants and the audit log', () => {
   });
 
   it('records the account events once each, with their actor, and keeps them append-only', async () => {
-    const { client, user, input } = await signUp(server);
+    const { client, user, input } = await signUp(testApp.server);
     await client.post('/v1/auth/password', { currentPassword: input.password, newPassword: 'lantern-quartz-meadow-8' }).expect(204);
     await client.post('/v1/auth/sessions/revoke-others').expect(204);
     await client.post('/v1/auth/logout').expect(204);
@@ -208,7 +200,7 @@ describe('roles, grants and the audit log', () => {
   });
 
   it('serves the audit log to audit.read, filtered by action and paginated', async () => {
-    const auditor = await signUp(server);
+    const auditor = await signUp(testApp.server);
     await grantDirectly(auditor.user.id, 'auditor');
     const res = await auditor.client.get('/v1/audit-log?action=user.signed_up&limit=2').expect(200);
     expect(res.body.items).toHaveLength(2);

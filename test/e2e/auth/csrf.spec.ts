@@ -1,20 +1,12 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { signUp, userInput } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 describe('CSRF', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
 
   it('refuses signup and login without a token, with 403', async () => {
-    const client = new ApiClient(server);
+    const client = new ApiClient(testApp.server);
     const signup = await client.post('/v1/auth/signup', userInput());
     expect(signup.status).toBe(403);
     expect(signup.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -23,8 +15,8 @@ describe('CSRF', () => {
   });
 
   it('refuses a wrong token and another session’s token', async () => {
-    const { client } = await signUp(server);
-    const other = await signUp(server);
+    const { client } = await signUp(testApp.server);
+    const other = await signUp(testApp.server);
     const mine = client.token;
     client.token = 'not-the-token';
     expect((await client.post('/v1/auth/sessions/revoke-others')).status).toBe(403);
@@ -35,7 +27,7 @@ describe('CSRF', () => {
   });
 
   it('refuses a browser request marked cross-site even with the right token', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const crossSite = await client
       .post('/v1/auth/sessions/revoke-others')
       .set('Sec-Fetch-Site', 'cross-site')
@@ -52,8 +44,8 @@ describe('CSRF', () => {
   });
 
   it('needs a fresh token after login: the pre-login token belonged to the old session', async () => {
-    const { input } = await signUp(server);
-    const client = new ApiClient(server);
+    const { input } = await signUp(testApp.server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     await client.post('/v1/auth/login', { email: input.email, password: input.password }).expect(200);
     expect((await client.post('/v1/auth/sessions/revoke-others')).status).toBe(403);

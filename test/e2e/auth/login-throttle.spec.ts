@@ -1,28 +1,20 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { signUp } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('login throttling', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
 
   async function attacker() {
-    const client = new ApiClient(server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     return client;
   }
 
   it('answers 429 with Retry-After once an account has failed five times', async () => {
-    const { input } = await signUp(server);
+    const { input } = await signUp(testApp.server);
     const client = await attacker();
     for (let i = 0; i < 5; i++) {
       await client.post('/v1/auth/login', { email: input.email, password: `guess-number-${i}` }).expect(401);
@@ -34,7 +26,7 @@ describe('login throttling', () => {
   });
 
   it('locks the account from every address, briefly, and lets the owner in afterwards', async () => {
-    const { input } = await signUp(server);
+    const { input } = await signUp(testApp.server);
     const elsewhere = await attacker();
     for (let i = 0; i < 5; i++) {
       await elsewhere.post('/v1/auth/login', { email: input.email, password: `guess-number-${i}` }).expect(401);
@@ -47,7 +39,7 @@ describe('login throttling', () => {
   });
 
   it('backs off longer on repeated failure', async () => {
-    const { input } = await signUp(server);
+    const { input } = await signUp(testApp.server);
     const client = await attacker();
     const waits: number[] = [];
     for (let i = 0; i < 7; i++) {

@@ -1,8 +1,7 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { signUp } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 async function secondLogin(server: Server, input: { email: string; password: string }) {
   const client = new ApiClient(server);
@@ -13,17 +12,11 @@ async function secondLogin(server: Server, input: { email: string; password: str
 }
 
 describe('my sessions', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
 
   it('lists my sessions with opaque ids, marking the current one', async () => {
-    const { client, input } = await signUp(server);
-    await secondLogin(server, input);
+    const { client, input } = await signUp(testApp.server);
+    await secondLogin(testApp.server, input);
     const res = await client.get('/v1/auth/sessions').expect(200);
     expect(res.body.items).toHaveLength(2);
     expect(res.body.items.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
@@ -41,9 +34,9 @@ describe('my sessions', () => {
   });
 
   it('ends one session by id; another user’s id is 404', async () => {
-    const { client, input } = await signUp(server);
-    const laptop = await secondLogin(server, input);
-    const stranger = await signUp(server);
+    const { client, input } = await signUp(testApp.server);
+    const laptop = await secondLogin(testApp.server, input);
+    const stranger = await signUp(testApp.server);
     const items = (await client.get('/v1/auth/sessions')).body.items;
     const laptopId = items.find((s: { current: boolean }) => !s.current).id;
 
@@ -56,9 +49,9 @@ describe('my sessions', () => {
   });
 
   it('revokes every other session', async () => {
-    const { client, input } = await signUp(server);
-    const phone = await secondLogin(server, input);
-    const laptop = await secondLogin(server, input);
+    const { client, input } = await signUp(testApp.server);
+    const phone = await secondLogin(testApp.server, input);
+    const laptop = await secondLogin(testApp.server, input);
     await client.post('/v1/auth/sessions/revoke-others').expect(204);
     expect((await phone.get('/v1/auth/me')).status).toBe(401);
     expect((await laptop.get('/v1/auth/me')).status).toBe(401);
@@ -66,8 +59,8 @@ describe('my sessions', () => {
   });
 
   it('changes the password and ends every other session', async () => {
-    const { client, input } = await signUp(server);
-    const phone = await secondLogin(server, input);
+    const { client, input } = await signUp(testApp.server);
+    const phone = await secondLogin(testApp.server, input);
     const wrong = await client.post('/v1/auth/password', {
       currentPassword: 'not-my-password-9',
       newPassword: 'meadow-lantern-quartz-5',
@@ -89,7 +82,7 @@ describe('my sessions', () => {
     expect((await phone.get('/v1/auth/me')).status).toBe(401);
     await client.get('/v1/auth/me').expect(200);
 
-    const fresh = new ApiClient(server);
+    const fresh = new ApiClient(testApp.server);
     await fresh.refreshToken();
     expect((await fresh.post('/v1/auth/login', { email: input.email, password: input.password })).status).toBe(401);
     await fresh

@@ -1,22 +1,14 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { signUp, strongPassword, userInput } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
 import { query } from '../../support/databases.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 describe('signup, login, logout', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
 
   it('signs up, signs in on a new session id, and sets a safe cookie', async () => {
-    const client = new ApiClient(server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     const anonymousCookie = client.cookie;
     const input = userInput();
@@ -46,8 +38,8 @@ describe('signup, login, logout', () => {
   });
 
   it('refuses a taken email (in any case) or handle with 409', async () => {
-    const { input } = await signUp(server);
-    const other = new ApiClient(server);
+    const { input } = await signUp(testApp.server);
+    const other = new ApiClient(testApp.server);
     await other.refreshToken();
     const sameEmail = userInput({ email: input.email.toUpperCase() });
     expect((await other.post('/v1/auth/signup', sameEmail)).status).toBe(409);
@@ -56,7 +48,7 @@ describe('signup, login, logout', () => {
   });
 
   it('refuses short, long and common passwords and unknown fields, listing the fields', async () => {
-    const client = new ApiClient(server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     for (const password of ['short-pass', 'x'.repeat(257), 'leavemealone']) {
       const res = await client.post('/v1/auth/signup', userInput({ password }));
@@ -70,8 +62,8 @@ describe('signup, login, logout', () => {
   });
 
   it('logs in with any case of the email, on a new session id; the old cookie is dead', async () => {
-    const { input } = await signUp(server);
-    const client = new ApiClient(server);
+    const { input } = await signUp(testApp.server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     const before = client.cookie;
     const res = await client.post('/v1/auth/login', {
@@ -82,15 +74,15 @@ describe('signup, login, logout', () => {
     expect(res.body.user.email).toBe(input.email);
     expect(client.cookie).not.toBe(before);
 
-    const stale = new ApiClient(server);
+    const stale = new ApiClient(testApp.server);
     stale.cookie = before;
     expect((await stale.get('/v1/auth/me')).status).toBe(401);
     expect((await client.get('/v1/auth/me')).status).toBe(200);
   });
 
   it('answers an unknown email exactly like a wrong password', async () => {
-    const { input } = await signUp(server);
-    const client = new ApiClient(server);
+    const { input } = await signUp(testApp.server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     const wrong = await client.post('/v1/auth/login', { email: input.email, password: 'not-the-password-1' });
     const unknown = await client.post('/v1/auth/login', {
@@ -105,8 +97,8 @@ describe('signup, login, logout', () => {
   });
 
   it('spends about as long on an unknown email as on a wrong password', async () => {
-    const { input } = await signUp(server);
-    const client = new ApiClient(server);
+    const { input } = await signUp(testApp.server);
+    const client = new ApiClient(testApp.server);
     await client.refreshToken();
     const timed = async (email: string) => {
       const start = performance.now();
@@ -122,19 +114,19 @@ describe('signup, login, logout', () => {
   });
 
   it('logs out: 204, the session row is gone, the cookie no longer works', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const cookie = client.cookie;
     const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
     await client.post('/v1/auth/logout').expect(204);
     const rows = await query(inject('databaseUrl'), 'SELECT 1 FROM "session" WHERE sid = $1', [sid]);
     expect(rows).toHaveLength(0);
-    const replay = new ApiClient(server);
+    const replay = new ApiClient(testApp.server);
     replay.cookie = cookie;
     expect((await replay.get('/v1/auth/me')).status).toBe(401);
   });
 
   it('refuses the session of a disabled account on its next request', async () => {
-    const { client, user } = await signUp(server);
+    const { client, user } = await signUp(testApp.server);
     await client.get('/v1/auth/me').expect(200);
     await query(inject('databaseUrl'), 'UPDATE users SET disabled_at = now() WHERE id = $1', [user.id]);
     expect((await client.get('/v1/auth/me')).status).toBe(401);

@@ -1,10 +1,8 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { signUp } from '../../factories/user.factory.js';
 import { query } from '../../support/databases.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 type Client = Awaited<ReturnType<typeof signUp>>['client'];
 
@@ -14,13 +12,7 @@ const withoutRequestId = (body: Record<string, unknown>) => {
 };
 
 describe('posts', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
 
   async function createPost(client: Client, body: object = {}) {
     const res = await client.post('/v1/posts', { title: 'A harbour at dawn', ...body });
@@ -29,7 +21,7 @@ describe('posts', () => {
   }
 
   it('creates a draft with a derived slug and today’s editorial date', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const post = await createPost(client, { title: 'Crème Brûlée: A History', body: 'Sugar.' });
     const [{ today }] = await query<{ today: string }>(
       inject('databaseUrl'),
@@ -55,7 +47,7 @@ describe('posts', () => {
   });
 
   it('refuses bad input with field errors and keeps nothing', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const res = await client.post('/v1/posts', {
       title: '',
       editorialDate: '2026-02-30',
@@ -69,8 +61,8 @@ describe('posts', () => {
   });
 
   it('links only my own tags: a foreign tag id links nothing', async () => {
-    const { client } = await signUp(server);
-    const stranger = await signUp(server);
+    const { client } = await signUp(testApp.server);
+    const stranger = await signUp(testApp.server);
     const mine = (await client.post('/v1/tags', { name: 'harbours' })).body;
     const theirs = (await stranger.client.post('/v1/tags', { name: 'secret' })).body;
 
@@ -88,8 +80,8 @@ describe('posts', () => {
   });
 
   it('answers another user’s post exactly like a post that does not exist', async () => {
-    const owner = await signUp(server);
-    const intruder = await signUp(server);
+    const owner = await signUp(testApp.server);
+    const intruder = await signUp(testApp.server);
     const post = await createPost(owner.client, { body: 'private draft' });
     const probes: Array<[string, (path: string) => ReturnType<Client['get']>]> = [
       ['GET', (p) => intruder.client.get(p)],
@@ -112,8 +104,8 @@ describe('posts', () => {
   });
 
   it('pages my posts newest first with an opaque cursor; a forged cursor is 400', async () => {
-    const { client } = await signUp(server);
-    const other = await signUp(server);
+    const { client } = await signUp(testApp.server);
+    const other = await signUp(testApp.server);
     await createPost(other.client);
     const titles = ['one', 'two', 'three', 'four', 'five'];
     for (const title of titles) await createPost(client, { title });
@@ -135,7 +127,7 @@ describe('posts', () => {
   });
 
   it('filters by status, computed from the database clock', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     await createPost(client, { title: 'draft' });
     await createPost(client, { title: 'scheduled', publishAt: '2999-01-01T00:00:00Z' });
     await createPost(client, { title: 'published', publishAt: '2001-01-01T00:00:00Z' });
@@ -148,7 +140,7 @@ describe('posts', () => {
   });
 
   it('keeps the editorial date through edit, publish, reschedule and unpublish', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const post = await createPost(client, { editorialDate: '1999-12-31' });
     const steps = [
       () => client.patch(`/v1/posts/${post.id}`, { title: 'Edited', body: 'more' }),
@@ -167,7 +159,7 @@ describe('posts', () => {
   });
 
   it('never lets a backdated editorial date make a post live', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const post = await createPost(client, { editorialDate: '1990-01-01', publishAt: '2999-01-01T00:00:00Z' });
     expect(post.status).toBe('scheduled');
     const patched = await client.patch(`/v1/posts/${post.id}`, { editorialDate: '1980-05-05' });
@@ -175,7 +167,7 @@ describe('posts', () => {
   });
 
   it('remembers when a post first went live, across unpublish and republish', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const post = await createPost(client, { publishAt: '2020-03-01T10:00:00Z' });
     expect(post.firstPublishedAt).toBe('2020-03-01T10:00:00.000Z');
     await client.post(`/v1/posts/${post.id}/unpublish`).expect(200);
@@ -186,14 +178,14 @@ describe('posts', () => {
   });
 
   it('deletes my post; a second delete is 404', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     const post = await createPost(client);
     await client.delete(`/v1/posts/${post.id}`).expect(204);
     expect((await client.delete(`/v1/posts/${post.id}`)).status).toBe(404);
   });
 
   it('requires a session', async () => {
-    const { client } = await signUp(server);
+    const { client } = await signUp(testApp.server);
     await client.post('/v1/auth/logout').expect(204);
     expect((await client.get('/v1/posts')).status).toBe(401);
   });

@@ -1,26 +1,17 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { signUp } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
 import { query } from '../../support/databases.js';
-import { startTestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('scheduled publishing and public reading', () => {
-  let app: NestExpressApplication;
-  let server: Server;
-  let reader: ApiClient;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = app.getHttpServer();
-    reader = new ApiClient(server);
-  });
-  afterAll(() => app.close());
+  const testApp = useTestApp();
+  const reader = () => new ApiClient(testApp.server);
 
   it('hides a scheduled post from every public path until its instant, with no write', async () => {
-    const { client, user } = await signUp(server);
+    const { client, user } = await signUp(testApp.server);
     const [{ at }] = await query<{ at: Date }>(
       inject('databaseUrl'),
       `SELECT date_trunc('second', now()) + interval '3 seconds' AS at`,
@@ -38,13 +29,13 @@ describe('scheduled publishing and public reading', () => {
       all: '/v1/public/posts?limit=100',
     };
 
-    expect((await reader.get(paths.bySlug)).status).toBe(404);
-    const authorList = await reader.get(paths.byAuthor).expect(200);
+    expect((await reader().get(paths.bySlug)).status).toBe(404);
+    const authorList = await reader().get(paths.byAuthor).expect(200);
     expect(authorList.body.items).toEqual([]);
     // No cache may keep the list past the publish instant.
     const maxAge = Number(/max-age=(\d+)/.exec(authorList.headers['cache-control'])![1]);
     expect(maxAge).toBeLessThanOrEqual(3);
-    const all = await reader.get(paths.all).expect(200);
+    const all = await reader().get(paths.all).expect(200);
     expect(all.body.items.map((p: { id: string }) => p.id)).not.toContain(post.id);
     expect(Number(/max-age=(\d+)/.exec(all.headers['cache-control'])![1])).toBeLessThanOrEqual(3);
 
@@ -55,7 +46,7 @@ describe('scheduled publishing and public reading', () => {
     );
     await sleep(Math.max(0, Number(wait)) + 50);
 
-    const live = await reader.get(paths.bySlug).expect(200);
+    const live = await reader().get(paths.bySlug).expect(200);
     expect(live.body).toEqual({
       id: post.id,
       title: 'Goes live soon',
@@ -67,17 +58,17 @@ describe('scheduled publishing and public reading', () => {
       tags: [],
     });
     expect(live.headers.etag).toBeDefined();
-    expect((await reader.get(paths.byAuthor)).body.items.map((p: { id: string }) => p.id)).toEqual([post.id]);
+    expect((await reader().get(paths.byAuthor)).body.items.map((p: { id: string }) => p.id)).toEqual([post.id]);
     expect(await rowVersion()).toBe(before);
   });
 
   it('shows only published posts, newest first, with no private fields', async () => {
-    const { client, user } = await signUp(server);
+    const { client, user } = await signUp(testApp.server);
     await client.post('/v1/posts', { title: 'Draft', body: 'secret draft' }).expect(201);
     await client.post('/v1/posts', { title: 'Later', publishAt: '2999-01-01T00:00:00Z' }).expect(201);
     await client.post('/v1/posts', { title: 'Old', publishAt: '2001-01-01T00:00:00Z' }).expect(201);
     await client.post('/v1/posts', { title: 'New', publishAt: '2002-01-01T00:00:00Z' }).expect(201);
-    const res = await reader.get(`/v1/public/authors/${user.handle}/posts`).expect(200);
+    const res = await reader().get(`/v1/public/authors/${user.handle}/posts`).expect(200);
     expect(res.body.items.map((p: { title: string }) => p.title)).toEqual(['New', 'Old']);
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(user.email);
@@ -89,12 +80,12 @@ describe('scheduled publishing and public reading', () => {
   });
 
   it('answers a draft by slug with 404 and revalidates with the ETag', async () => {
-    const { client, user } = await signUp(server);
+    const { client, user } = await signUp(testApp.server);
     const draft = (await client.post('/v1/posts', { title: 'Unfinished' }).expect(201)).body;
-    expect((await reader.get(`/v1/public/authors/${user.handle}/posts/${draft.slug}`)).status).toBe(404);
+    expect((await reader().get(`/v1/public/authors/${user.handle}/posts/${draft.slug}`)).status).toBe(404);
     await client.post(`/v1/posts/${draft.id}/publish`, {}).expect(200);
-    const live = await reader.get(`/v1/public/authors/${user.handle}/posts/${draft.slug}`).expect(200);
-    const notModified = await reader
+    const live = await reader().get(`/v1/public/authors/${user.handle}/posts/${draft.slug}`).expect(200);
+    const notModified = await reader()
       .get(`/v1/public/authors/${user.handle}/posts/${draft.slug}`)
       .set('If-None-Match', live.headers.etag);
     expect(notModified.status).toBe(304);

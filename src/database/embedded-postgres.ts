@@ -54,7 +54,11 @@ export async function startEmbeddedPostgres(options: {
     onError: (error: unknown) => console.error('embedded PostgreSQL:', error),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    throw new Error(
+      `The embedded PostgreSQL in ${dataDir} did not start${error ? `: ${String(error)}` : ''}`,
+    );
+  });
 
   const admin = new pg.Client({
     host: '127.0.0.1',
@@ -81,12 +85,26 @@ export async function startEmbeddedPostgres(options: {
  * .data/, kept between runs, migrated on every start.
  */
 export async function startDevelopmentDatabase(): Promise<RunningPostgres & { applied: string[] }> {
-  const server = await startEmbeddedPostgres({
-    dataDir: path.resolve('.data/postgres'),
-    port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
-    persistent: true,
-  });
+  const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+  const url = `postgresql://postgres:${password}@127.0.0.1:${port}/byline`;
+  // Already up (another `npm start`, or the CLI beside a running server): use it as it is.
+  const running = await answers(url);
+  const server = running
+    ? { url, stop: async () => {} }
+    : await startEmbeddedPostgres({ dataDir: path.resolve('.data/postgres'), port, persistent: true });
   return { ...server, applied: await applyMigrations(server.url) };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** The server at `url`, or a temporary embedded one (deleted when stopped) when there is none. */

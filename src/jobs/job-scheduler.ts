@@ -29,8 +29,10 @@ export class JobScheduler implements OnApplicationBootstrap {
     if (!this.config.jobs.enabled) return;
     for (const job of this.jobs) {
       await this.runner.register(job);
-      const handle = setInterval(() => void this.runner.tick(job), job.intervalSeconds * 1000);
-      this.registry.addInterval(job.name, handle);
+      const tick = () => void this.runner.tick(job);
+      // A first tick at start-up: catch-up after downtime need not wait a whole interval.
+      this.registry.addTimeout(`${job.name}:first`, setTimeout(tick, 0));
+      this.registry.addInterval(job.name, setInterval(tick, job.intervalSeconds * 1000));
     }
     this.logger.log(`jobs started: ${this.jobs.map((job) => `${job.name} every ${job.intervalSeconds}s`).join(', ')}`);
   }

@@ -56,7 +56,7 @@ export async function startEmbeddedPostgres(options: {
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start().catch((error: unknown) => {
     throw new Error(
-      `The embedded PostgreSQL in ${dataDir} did not start${error ? `: ${String(error)}` : ''}`,
+      `The embedded PostgreSQL in ${dataDir} did not start${error instanceof Error ? `: ${error.message}` : ''}`,
     );
   });
 

@@ -36,8 +36,8 @@ export class ConflictProblem extends ProblemError {
 }
 
 export class UnprocessableProblem extends ProblemError {
-  constructor(detail: string) {
-    super(422, 'unprocessable', 'Unprocessable Content', detail);
+  constructor(detail: string, errors?: FieldError[]) {
+    super(422, 'unprocessable', 'Unprocessable Content', detail, {}, errors ? { errors } : {});
   }
 }
 

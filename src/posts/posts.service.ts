@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CursorCodec, paginate } from '../http/cursor.js';
-import { ConflictProblem, NotFoundProblem, ValidationProblem } from '../http/problems.js';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../http/problems.js';
 import { uniqueViolationField } from '../database/database-errors.js';
 import type { CreatePostDto, UpdatePostDto } from './dto/post-input.dto.js';
 import type { PostListQuery } from './dto/post-list.query.js';
@@ -11,7 +11,9 @@ import { slugify } from './slug.js';
 const listName = 'posts:mine';
 
 const foreignTags = () =>
-  new ValidationProblem([{ field: 'tagIds', message: 'tagIds names a tag that does not exist' }]);
+  new UnprocessableProblem('tagIds names a tag that does not exist.', [
+    { field: 'tagIds', message: 'tagIds names a tag that does not exist' },
+  ]);
 
 /** Prisma's "a record this write depends on was not found": here, a tag that vanished. */
 const isMissingRecord = (error: unknown) => (error as { code?: string })?.code === 'P2025';

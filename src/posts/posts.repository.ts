@@ -80,46 +80,9 @@ export class PostsRepository {
     });
   }
 
-  /**
-   * Takes a live post off the air (`publishAt` null or in the future) and writes the
-   * `post.unpublished` event in the same transaction, so the two cannot disagree.
-   */
-  async withdraw(post: PostRow, publishAt: Date | null): Promise<void> {
-    const userId = this.tenant.userId();
-    await this.tenant.client.$transaction(async (tx) => {
-      await tx.post.update({ where: { id: post.id }, data: { publishAt }, select: { id: true } });
-      await tx.outboxEvent.createMany({
-        data: [
-          {
-            userId,
-            type: 'post.unpublished',
-            postId: post.id,
-            publishAt: post.publishAt!,
-            data: {
-              post: {
-                id: post.id,
-                title: post.title,
-                slug: post.slug,
-                editorialDate: post.editorialDate,
-                publishedAt: post.publishAt!.toISOString(),
-              },
-            },
-          },
-        ],
-        skipDuplicates: true,
-      });
-    });
-  }
-
   async delete(id: string): Promise<boolean> {
     const { count } = await this.tenant.client.post.deleteMany({ where: { id } });
     return count > 0;
-  }
-
-  slugTaken(slug: string, exceptId?: string): Promise<number> {
-    return this.tenant.client.post.count({
-      where: { slug, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    });
   }
 
   now(): Promise<Date> {

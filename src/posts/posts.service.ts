@@ -72,17 +72,17 @@ export class PostsService {
     const post = await this.require(id);
     if (!publishAt && post.status === 'published') return toPostView(post);
     const at = publishAt ? new Date(publishAt) : await this.posts.now();
-    // Rescheduling a live post into the future takes it off the air until then.
-    if (post.status === 'published' && at > (await this.posts.now())) await this.posts.withdraw(post, at);
-    else await this.posts.update(id, { publishAt: at });
+    await this.posts.update(id, { publishAt: at });
     return this.get(id);
   }
 
-  /** Back to draft; a live post's `post.unpublished` event is written at once. */
+  /**
+   * Back to draft. Taking a live post off the air, here or by any other change of
+   * publishAt, writes its `post.unpublished` event at once (a trigger; see the migrations).
+   */
   async unpublish(id: string) {
-    const post = await this.require(id);
-    if (post.status === 'published') await this.posts.withdraw(post, null);
-    else await this.posts.update(id, { publishAt: null });
+    await this.require(id);
+    await this.posts.update(id, { publishAt: null });
     return this.get(id);
   }
 

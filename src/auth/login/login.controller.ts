@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditLog } from '../../audit/audit-log.js';
 import { type Origin, RequestOrigin } from '../../audit/origin.js';
@@ -24,7 +24,9 @@ export class LoginController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(LoginGuard)
-  login(@Body() _credentials: LoginDto, @Req() req: Request) {
+  // LoginGuard validates the body (guards run before pipes); this only documents it.
+  @ApiBody({ type: LoginDto })
+  login(@Req() req: Request) {
     return { user: toUserView(req.user as Account) };
   }
 

@@ -42,7 +42,7 @@ export type TenantClient = Pick<
 @Injectable()
 export class TenantDatabase {
   readonly client: TenantClient;
-  readonly scoper: TenantScoper;
+  private readonly scoper: TenantScoper;
   /** Table names of the tenant models; `read` exposes each as `my_<table>`. */
   readonly tables: string[];
   private readonly raw: PrismaClient;

@@ -123,6 +123,23 @@ describe('publication events and webhooks', () => {
     expect(JSON.parse(receiver.received('/unpublish')[0].body).type).toBe('post.unpublished');
   });
 
+  it('writes post.unpublished however a live post leaves the air, and nothing for a scheduled one', async () => {
+    const { client } = await author('/withdrawn', ['post.unpublished']);
+    const events = async (postId: string) =>
+      query<{ type: string }>(inject('databaseUrl'), `SELECT type FROM outbox_events WHERE post_id = $1 AND type = 'post.unpublished'`, [postId]);
+    const live = async (title: string) =>
+      (await client.post('/v1/posts', { title, publishAt: await dbNowPlus(-1) }).expect(201)).body;
+    const patched = await live('Patched off the air');
+    await client.patch(`/v1/posts/${patched.id}`, { publishAt: null }).expect(200);
+    expect(await events(patched.id)).toHaveLength(1);
+    const rescheduled = await live('Rescheduled');
+    await client.post(`/v1/posts/${rescheduled.id}/publish`, { publishAt: '2999-01-01T00:00:00Z' }).expect(200);
+    expect(await events(rescheduled.id)).toHaveLength(1);
+    const scheduled = (await client.post('/v1/posts', { title: 'Not yet', publishAt: '2999-01-01T00:00:00Z' }).expect(201)).body;
+    await client.post(`/v1/posts/${scheduled.id}/unpublish`).expect(200);
+    expect(await events(scheduled.id)).toHaveLength(0);
+  });
+
   it('disables an endpoint that answers 410', async () => {
     const { client, hook } = await author('/gone');
     await client.post('/v1/posts', { title: 'Gone', publishAt: await dbNowPlus(-1) }).expect(201);

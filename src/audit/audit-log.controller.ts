@@ -7,6 +7,8 @@ import { after as keysetAfter } from '../database/keyset.js';
 import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { type AuditAction, auditActions } from './audit-actions.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { AuditEventPage } from './audit-event.schema.js';
 
 class AuditLogQuery extends PageQuery {
   @ApiPropertyOptional({ enum: auditActions })
@@ -28,6 +30,7 @@ export class AuditLogController {
 
   @RequirePermission('audit.read')
   @Get()
+  @Operation({ id: 'listAuditEvents', summary: 'The audit log, newest first', status: 200, body: AuditEventPage })
   async list(@Query() query: AuditLogQuery) {
     const events = this.database.unscoped('audit log: readers with audit.read see every entry').auditEvent;
     const result = await paginate(

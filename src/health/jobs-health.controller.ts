@@ -3,6 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access/access.decorators.js';
 import { DatabaseService } from '../database/database.service.js';
 import { jobState } from '../jobs/job-state.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { JobHealthList } from './health.schema.js';
 
 /** Each job's heartbeat and state; a job three intervals late shows `stale`. */
 @Public()
@@ -14,6 +16,7 @@ export class JobsHealthController {
   constructor(private readonly database: DatabaseService) {}
 
   @Get()
+  @Operation({ id: 'getJobsHealth', summary: 'Each job’s last start, success, failure and state', status: 200, body: JobHealthList })
   async jobs() {
     const db = this.database.unscoped('health: job heartbeats are platform records');
     const [rows, [{ now }]] = await Promise.all([

@@ -1,11 +1,12 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 import { requestLogging } from './request-logging.js';
 
 /**
@@ -34,13 +35,7 @@ function noStoreByDefault(_req: Request, res: Response, next: NextFunction) {
 }
 
 function setUpOpenApi(app: NestExpressApplication) {
-  const document = new DocumentBuilder()
-    .setTitle('Byline')
-    .setDescription('Multi-tenant publishing backend. Errors are application/problem+json.')
-    .setVersion('1')
-    .addCookieAuth('byline.sid')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
 }

@@ -6,6 +6,8 @@ import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { NotFoundProblem } from '../http/problems.js';
 import { type PublicFilter, type PublicPostRow, PublicPostsRepository } from './public-posts.repository.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { PublicPost, PublicPostPage } from './public-post.schema.js';
 
 const maxAgeSeconds = 60;
 
@@ -32,11 +34,25 @@ export class PublicPostsController {
   ) {}
 
   @Get('posts')
+  @Operation({
+    id: 'listPublicPosts',
+    summary: 'Published posts of every author, newest publishedAt first',
+    status: 200,
+    body: PublicPostPage,
+    publicCache: true,
+  })
   list(@Query() query: PageQuery, @Res({ passthrough: true }) res: Response) {
     return this.page('public', {}, query, res);
   }
 
   @Get('authors/:handle/posts')
+  @Operation({
+    id: 'listAuthorPosts',
+    summary: 'One author’s published posts, newest first',
+    status: 200,
+    body: PublicPostPage,
+    publicCache: true,
+  })
   listByAuthor(
     @Param('handle') handle: string,
     @Query() query: PageQuery,
@@ -46,6 +62,14 @@ export class PublicPostsController {
   }
 
   @Get('authors/:handle/posts/:slug')
+  @Operation({
+    id: 'getPublicPost',
+    summary: 'One published post',
+    status: 200,
+    body: PublicPost,
+    publicCache: true,
+    problems: { 404: 'No such author or post, or it is a draft or still scheduled.' },
+  })
   async get(
     @Param('handle') handle: string,
     @Param('slug') slug: string,

@@ -9,6 +9,8 @@ import { TenantData } from '../database/tenant/tenant-data.decorator.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
 import { CreateTagDto } from './dto/create-tag.dto.js';
 import { TagsRepository } from './tags.repository.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { Tag, TagPage } from './tag.schema.js';
 
 const listName = 'tags:mine';
 const view = (tag: { id: string; name: string }) => ({ id: tag.id, name: tag.name });
@@ -24,6 +26,13 @@ export class TagsController {
 
   @RequirePermission('content.write')
   @Post()
+  @Operation({
+    id: 'createTag',
+    summary: 'Create a tag',
+    status: 201,
+    body: Tag,
+    problems: { 400: 'The name is invalid.', 409: 'I already have a tag with that name.' },
+  })
   async create(@Body() input: CreateTagDto) {
     try {
       return view(await this.tags.create(input.name));
@@ -35,6 +44,7 @@ export class TagsController {
 
   @SignedIn()
   @Get()
+  @Operation({ id: 'listMyTags', summary: 'List my tags', status: 200, body: TagPage })
   async list(@Query() query: PageQuery) {
     const { items, nextCursor } = await paginate(
       this.cursors,
@@ -49,6 +59,7 @@ export class TagsController {
   @RequirePermission('content.write')
   @Delete(':id')
   @HttpCode(204)
+  @Operation({ id: 'deleteTag', summary: 'Delete a tag (posts lose it)', status: 204, problems: { 404: 'No such tag of mine.' } })
   async delete(@Param('id', new UuidPipe('tag')) id: string): Promise<void> {
     if (!(await this.tags.delete(id))) throw new NotFoundProblem('tag');
   }

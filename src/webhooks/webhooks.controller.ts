@@ -12,6 +12,8 @@ import { UuidPipe } from '../http/uuid.pipe.js';
 import { refusedUrl } from './address-guard.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import { WebhooksRepository } from './webhooks.repository.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { DeliveryPage, NewWebhook, WebhookPage } from './webhook.schema.js';
 
 const endpointId = new UuidPipe('webhook');
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -29,6 +31,13 @@ export class WebhooksController {
 
   /** The signing secret is in this response only. */
   @Post()
+  @Operation({
+    id: 'createWebhook',
+    summary: 'Register an endpoint for publication events',
+    status: 201,
+    body: NewWebhook,
+    problems: { 400: 'A field is invalid.', 422: 'The URL’s host is, or resolves to, a non-public address.' },
+  })
   async create(@Body() input: CreateWebhookDto) {
     const refused = await refusedUrl(input.url, this.config.webhooks);
     if (refused) throw new UnprocessableProblem(refused);
@@ -38,10 +47,19 @@ export class WebhooksController {
       description: input.description ?? '',
       secret: `whsec_${randomBytes(32).toString('base64url')}`,
     });
-    return { id: endpoint.id, url: endpoint.url, events: endpoint.events, description: endpoint.description, secret: endpoint.secret };
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      events: endpoint.events,
+      description: endpoint.description,
+      secret: endpoint.secret,
+      disabled: endpoint.disabledAt !== null,
+      createdAt: endpoint.createdAt.toISOString(),
+    };
   }
 
   @Get()
+  @Operation({ id: 'listMyWebhooks', summary: 'List my endpoints (no secrets)', status: 200, body: WebhookPage })
   async list(@Query() query: PageQuery) {
     const result = await paginate(
       this.cursors,
@@ -65,11 +83,19 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Operation({ id: 'deleteWebhook', summary: 'Delete an endpoint', status: 204, problems: { 404: 'No such endpoint of mine.' } })
   async delete(@Param('id', endpointId) id: string): Promise<void> {
     if (!(await this.webhooks.delete(id))) throw new NotFoundProblem('webhook');
   }
 
   @Get(':id/deliveries')
+  @Operation({
+    id: 'listDeliveries',
+    summary: 'An endpoint’s deliveries, newest first',
+    status: 200,
+    body: DeliveryPage,
+    problems: { 404: 'No such endpoint of mine.' },
+  })
   async deliveries(@Param('id', endpointId) id: string, @Query() query: PageQuery) {
     if (!(await this.webhooks.exists(id))) throw new NotFoundProblem('webhook');
     const result = await paginate(
@@ -87,6 +113,7 @@ export class WebhooksController {
         state: d.state,
         attempts: d.attempts,
         lastStatus: d.lastStatus,
+        lastError: d.lastError,
         nextAttemptAt: iso(d.nextAttemptAt),
         createdAt: d.createdAt.toISOString(),
       })),
@@ -96,6 +123,12 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
+  @Operation({
+    id: 'redeliver',
+    summary: 'Send a delivery again',
+    status: 202,
+    problems: { 404: 'No such endpoint or delivery of mine.' },
+  })
   async redeliver(
     @Param('id', endpointId) id: string,
     @Param('deliveryId', new UuidPipe('delivery')) deliveryId: string,

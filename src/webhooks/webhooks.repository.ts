@@ -9,6 +9,7 @@ const deliveryFields = {
   state: true,
   attempts: true,
   lastStatus: true,
+  lastError: true,
   nextAttemptAt: true,
   createdAt: true,
   event: { select: { type: true } },

@@ -1,8 +1,35 @@
 import type { Server } from 'node:http';
 import { randomInt } from 'node:crypto';
 import request from 'supertest';
+import { inject } from 'vitest';
+import { type CheckedResponse, OpenApiValidator } from './openapi-validator.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+let validator: OpenApiValidator | undefined;
+
+/** The validator for the document the app serves (fetched once per run by global-setup.ts). */
+export function documentValidator(): OpenApiValidator {
+  validator ??= new OpenApiValidator(inject('openapiDocument'));
+  return validator;
+}
+
+/**
+ * Fails the request when its response departs from the OpenAPI document: an unlisted
+ * status, or a body that does not match its schema. Every ApiClient request goes through
+ * it; tests that must use supertest directly call it too.
+ */
+export function conformsToDocument(method: string, path: string) {
+  return (res: CheckedResponse) => {
+    const problems = documentValidator().problems(method, path, res);
+    if (problems.length) {
+      throw new Error(
+        `The response disagrees with the OpenAPI document:\n  ${problems.join('\n  ')}\n` +
+          `body: ${JSON.stringify(res.body).slice(0, 2000)}`,
+      );
+    }
+  };
+}
 
 /**
  * A non-browser client holding its session cookie and the CSRF token of that session. It
@@ -46,6 +73,7 @@ export class ApiClient {
 
   private send(method: Method, path: string, body?: object) {
     const req = request(this.target)[method](path).set('X-Forwarded-For', this.address);
+    req.expect(conformsToDocument(method, path));
     if (this.cookie) req.set('Cookie', this.cookie);
     if (method !== 'get') req.set('X-CSRF-Token', this.token);
     req.on('response', (res: { headers: Record<string, string[] | undefined> }) => {

@@ -1,15 +1,19 @@
 // A fresh database for the run, with every migration applied; dropped afterwards.
 // Uses DATABASE_URL's server when set (CI: the PostgreSQL on 127.0.0.1:5432), else an
 // embedded PostgreSQL in a temporary folder.
+import type { OpenAPIObject } from '@nestjs/swagger';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { serverOrTemporary } from '../../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../../src/database/migrations.js';
+import { fetchServedDocument } from './served-document.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     serverUrl: string;
+    /** What /docs/openapi.json serves; ApiClient checks every response against it. */
+    openapiDocument: OpenAPIObject;
   }
 }
 
@@ -25,6 +29,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('serverUrl', serverUrl);
+  project.provide('openapiDocument', await fetchServedDocument(databaseUrl));
 
   return async () => {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

@@ -3,18 +3,18 @@ import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength }
 import { allPermissions, type Permission } from '../../auth/access/permissions.js';
 
 export class CreateRoleDto {
-  @ApiProperty({ example: 'editor' })
+  @ApiProperty({ example: 'editor', pattern: '^[a-z][a-z0-9-]{1,39}$' })
   @IsString()
   @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'name must be 2 to 40 lower-case letters, digits or dashes' })
   name: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200, example: 'Edits everyone’s posts' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   description?: string;
 
-  @ApiProperty({ enum: allPermissions, isArray: true })
+  @ApiProperty({ enum: allPermissions, isArray: true, maxItems: 50, example: ['content.write'] })
   @IsArray()
   @ArrayMaxSize(50)
   @IsIn(allPermissions, { each: true, message: 'each permission must be one Byline knows' })
@@ -22,13 +22,13 @@ export class CreateRoleDto {
 }
 
 export class UpdateRoleDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200, example: 'Edits everyone’s posts' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   description?: string;
 
-  @ApiPropertyOptional({ enum: allPermissions, isArray: true })
+  @ApiPropertyOptional({ enum: allPermissions, isArray: true, maxItems: 50, example: ['content.write'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

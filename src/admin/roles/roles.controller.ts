@@ -6,6 +6,8 @@ import { permissionDescriptions } from '../../auth/access/permissions.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 import { RolesService } from './roles.service.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { PermissionList, Role, RoleList } from './role.schema.js';
 
 @ApiTags('admin')
 @RequirePermission('roles.manage')
@@ -14,6 +16,7 @@ export class RolesController {
   constructor(private readonly roles: RolesService) {}
 
   @Get('permissions')
+  @Operation({ id: 'listPermissions', summary: 'Every permission Byline knows', status: 200, body: PermissionList })
   permissions() {
     return {
       items: Object.entries(permissionDescriptions).map(([name, description]) => ({ name, description })),
@@ -21,28 +24,55 @@ export class RolesController {
   }
 
   @Get('roles')
+  @Operation({ id: 'listRoles', summary: 'Every role', status: 200, body: RoleList })
   async list() {
     return { items: await this.roles.list() };
   }
 
   @Post('roles')
+  @Operation({
+    id: 'createRole',
+    summary: 'Create a role',
+    status: 201,
+    body: Role,
+    problems: { 400: 'A field is invalid or names an unknown permission.', 409: 'The name is taken.' },
+  })
   create(@Body() input: CreateRoleDto, @RequestOrigin() origin: Origin) {
     return this.roles.create(input, origin);
   }
 
   @Patch('roles/:name')
+  @Operation({
+    id: 'updateRole',
+    summary: 'Change a role’s description or permissions',
+    status: 200,
+    body: Role,
+    problems: { 400: 'A field is invalid.', 404: 'No such role.', 409: 'The built-in admin role cannot be edited.' },
+  })
   update(@Param('name') name: string, @Body() input: UpdateRoleDto, @RequestOrigin() origin: Origin) {
     return this.roles.update(name, input, origin);
   }
 
   @Delete('roles/:name')
   @HttpCode(204)
+  @Operation({
+    id: 'deleteRole',
+    summary: 'Delete a role',
+    status: 204,
+    problems: { 404: 'No such role.', 409: 'Built-in roles cannot be deleted.' },
+  })
   async delete(@Param('name') name: string, @RequestOrigin() origin: Origin): Promise<void> {
     await this.roles.delete(name, origin);
   }
 
   @Put('users/:id/roles/:name')
   @HttpCode(204)
+  @Operation({
+    id: 'grantRole',
+    summary: 'Grant a role to a user (granting twice is fine)',
+    status: 204,
+    problems: { 404: 'No such user or role.' },
+  })
   async grant(
     @Param('id', new UuidPipe('user')) userId: string,
     @Param('name') name: string,
@@ -53,6 +83,12 @@ export class RolesController {
 
   @Delete('users/:id/roles/:name')
   @HttpCode(204)
+  @Operation({
+    id: 'revokeRole',
+    summary: 'Revoke a role from a user',
+    status: 204,
+    problems: { 404: 'No such user or role.', 409: 'It would leave no enabled admin.' },
+  })
   async revoke(
     @Param('id', new UuidPipe('user')) userId: string,
     @Param('name') name: string,

@@ -12,6 +12,8 @@ import { NotFoundProblem } from '../../http/problems.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
 import { AdminUsersRepository } from './admin-users.repository.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { AdminUser, AdminUserPage } from './admin-user.schema.js';
 
 class UpdateUserDto {
   @ApiProperty({ description: 'true ends all of the user’s sessions at once' })
@@ -45,6 +47,7 @@ export class AdminUsersController {
 
   @RequirePermission('users.read')
   @Get()
+  @Operation({ id: 'listUsers', summary: 'Every account', status: 200, body: AdminUserPage })
   async list(@Query() query: PageQuery) {
     const { items, nextCursor } = await paginate(
       this.cursors,
@@ -59,6 +62,13 @@ export class AdminUsersController {
   /** Disabling ends every session of the user at once; the last enabled admin cannot be. */
   @RequirePermission('users.manage')
   @Patch(':id')
+  @Operation({
+    id: 'updateUser',
+    summary: 'Disable or enable an account; disabling ends its sessions',
+    status: 200,
+    body: AdminUser,
+    problems: { 400: 'A field is invalid.', 404: 'No such user.', 409: 'It would disable the last enabled admin.' },
+  })
   update(
     @Param('id', new UuidPipe('user')) id: string,
     @Body() input: UpdateUserDto,

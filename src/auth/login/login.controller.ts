@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Problem } from '../../http/openapi/problem.schema.js';
 import type { Request, Response } from 'express';
 import { AuditLog } from '../../audit/audit-log.js';
 import { type Origin, RequestOrigin } from '../../audit/origin.js';
@@ -11,6 +12,8 @@ import { sessionCookieName } from '../session/session.middleware.js';
 import { destroySession } from '../session/request-session.js';
 import { LoginDto } from './login.dto.js';
 import { LoginGuard } from './login.guard.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { UserEnvelope } from '../user.schema.js';
 
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -23,6 +26,18 @@ export class LoginController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @Operation({
+    id: 'logIn',
+    summary: 'Sign in on a new session id',
+    status: 200,
+    body: UserEnvelope,
+    problems: { 400: 'A field is invalid.' },
+  })
+  @ApiResponse({
+    status: 401,
+    description: 'Wrong email or password (one answer for both).',
+    content: { 'application/problem+json': { schema: Problem.ref } },
+  })
   @UseGuards(LoginGuard)
   // LoginGuard validates the body (guards run before pipes); this only documents it.
   @ApiBody({ type: LoginDto })
@@ -33,6 +48,7 @@ export class LoginController {
   @SignedIn()
   @Post('logout')
   @HttpCode(204)
+  @Operation({ id: 'logOut', summary: 'End this session, server-side', status: 204 })
   async logout(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Problem } from '../../http/openapi/problem.schema.js';
 import type { Request } from 'express';
 import { type Origin, RequestOrigin } from '../../audit/origin.js';
 import { SignedIn } from '../access/access.decorators.js';
@@ -7,6 +8,7 @@ import { CurrentUser } from '../access/current-user.decorator.js';
 import type { AuthUser } from '../auth-user.js';
 import { PasswordChangeDto } from './password-change.dto.js';
 import { PasswordChangeService } from './password-change.service.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 @ApiTags('auth')
 @Controller('v1/auth/password')
@@ -16,6 +18,17 @@ export class PasswordChangeController {
   @SignedIn()
   @Post()
   @HttpCode(204)
+  @Operation({
+    id: 'changePassword',
+    summary: 'Change my password; every other session ends',
+    status: 204,
+    problems: { 400: 'A field is invalid, or the new password is too weak.' },
+  })
+  @ApiResponse({
+    status: 401,
+    description: 'No session, or the current password is wrong.',
+    content: { 'application/problem+json': { schema: Problem.ref } },
+  })
   async change(
     @CurrentUser() user: AuthUser,
     @Body() input: PasswordChangeDto,

@@ -9,6 +9,8 @@ import { SignedIn } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-user.decorator.js';
 import type { AuthUser } from '../auth-user.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { SessionList } from '../user.schema.js';
 
 const iso = (millis: number | null) => (millis ? new Date(millis).toISOString() : null);
 
@@ -23,6 +25,7 @@ export class SessionsController {
 
   @SignedIn()
   @Get()
+  @Operation({ id: 'listMySessions', summary: 'My live sessions', status: 200, body: SessionList })
   async list(@CurrentUser() user: AuthUser, @Req() req: Request) {
     const stored = await this.sessions.listForUser(user.id);
     return {
@@ -40,6 +43,7 @@ export class SessionsController {
   @SignedIn()
   @Delete(':id')
   @HttpCode(204)
+  @Operation({ id: 'endSession', summary: 'End one of my sessions', status: 204, problems: { 404: 'Not one of my sessions.' } })
   async end(
     @CurrentUser() user: AuthUser,
     @Param('id') handle: string,
@@ -56,6 +60,7 @@ export class SessionsController {
   @SignedIn()
   @Post('revoke-others')
   @HttpCode(204)
+  @Operation({ id: 'endOtherSessions', summary: 'End every session of mine but this one', status: 204 })
   async endOthers(
     @CurrentUser() user: AuthUser,
     @Req() req: Request,

@@ -5,24 +5,30 @@ import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validato
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class SignupDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   @Transform(trim)
   @IsEmail()
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @ApiProperty({ minLength: 12, maxLength: 256, example: 'correct horse battery staple', description: 'Also refused when too easy to guess.' })
   @IsString()
   password: string;
 
-  @ApiProperty({ example: 'Ada Lovelace' })
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100, description: 'Trimmed.' })
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   displayName: string;
 
-  @ApiProperty({ example: 'ada', description: 'Lower-case letters, digits and dashes; 3 to 32.' })
+  @ApiProperty({
+    example: 'ada',
+    pattern: '^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$',
+    minLength: 3,
+    maxLength: 32,
+    description: 'Lower-case letters, digits and dashes; 3 to 32.',
+  })
   @IsString()
   @Matches(/^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$/, {
     message: 'handle must be 3 to 32 lower-case letters, digits or dashes',

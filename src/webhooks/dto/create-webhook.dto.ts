@@ -3,19 +3,24 @@ import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLeng
 import { eventTypes, type EventType } from '../../events/event-types.js';
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://hooks.example.com/byline' })
+  @ApiProperty({
+    example: 'https://hooks.example.com/byline',
+    format: 'uri',
+    maxLength: 2000,
+    description: 'http or https; a URL that does not parse, or whose host is not public, gets 422.',
+  })
   @IsString()
   @MaxLength(2000)
   url: string;
 
-  @ApiProperty({ enum: eventTypes, isArray: true, example: ['post.published'] })
+  @ApiProperty({ enum: eventTypes, isArray: true, minItems: 1, uniqueItems: true, example: ['post.published'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(eventTypes, { each: true })
   events: EventType[];
 
-  @ApiPropertyOptional({ example: 'Rebuild the static site' })
+  @ApiPropertyOptional({ example: 'Rebuild the static site', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -1,6 +1,6 @@
-import request from 'supertest';
 import { DatabaseService } from '../../src/database/database.service.js';
 import { toProblem } from '../../src/http/problem-response.js';
+import { ApiClient } from '../support/api-client.js';
 import { createScratchDatabase } from '../support/databases.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -8,8 +8,8 @@ describe('health', () => {
   it('is live and ready on a migrated database', async () => {
     const app = await startTestApp();
     try {
-      await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
-      const ready = await request(app.getHttpServer()).get('/health/ready');
+      await new ApiClient(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+      const ready = await new ApiClient(app.getHttpServer()).get('/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({
         status: 'ok',
@@ -24,7 +24,7 @@ describe('health', () => {
     const scratch = await createScratchDatabase();
     const app = await startTestApp({ DATABASE_URL: scratch.url });
     try {
-      const ready = await request(app.getHttpServer()).get('/health/ready');
+      const ready = await new ApiClient(app.getHttpServer()).get('/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.checks).toEqual({ database: 'up', migrations: 'pending' });
       expect(ready.body.pendingMigrations.length).toBeGreaterThan(0);
@@ -38,7 +38,7 @@ describe('health', () => {
     const unreachable = 'postgresql://postgres@127.0.0.1:1/byline';
     const app = await startTestApp({ DATABASE_URL: unreachable });
     try {
-      const ready = await request(app.getHttpServer()).get('/health/ready');
+      const ready = await new ApiClient(app.getHttpServer()).get('/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.checks.database).toBe('down');
 

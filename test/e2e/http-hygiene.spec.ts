@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { ApiClient } from '../support/api-client.js';
 import { startTestApp } from '../support/test-app.js';
 
 const problemType = /^application\/problem\+json/;
@@ -12,7 +13,7 @@ describe('HTTP hygiene', () => {
   afterAll(() => app.close());
 
   it('answers an unknown route with a 404 problem', async () => {
-    const res = await request(app.getHttpServer()).get('/v1/nowhere');
+    const res = await new ApiClient(app.getHttpServer()).get('/v1/nowhere');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(problemType);
     expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
@@ -20,8 +21,7 @@ describe('HTTP hygiene', () => {
   });
 
   it('answers malformed JSON with 400 and does not echo it', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/health/live')
+    const res = await new ApiClient(app.getHttpServer()).post('/health/live')
       .set('Content-Type', 'application/json')
       .send('{"title": "unterminated');
     expect(res.status).toBe(400);
@@ -31,8 +31,7 @@ describe('HTTP hygiene', () => {
   });
 
   it('refuses a non-JSON body with 415', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/health/live')
+    const res = await new ApiClient(app.getHttpServer()).post('/health/live')
       .set('Content-Type', 'text/plain')
       .send('hello');
     expect(res.status).toBe(415);
@@ -40,8 +39,7 @@ describe('HTTP hygiene', () => {
   });
 
   it('refuses a 2 MB body with 413', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/health/live')
+    const res = await new ApiClient(app.getHttpServer()).post('/health/live')
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ body: 'a'.repeat(2 * 1024 * 1024) }));
     expect(res.status).toBe(413);
@@ -49,18 +47,16 @@ describe('HTTP hygiene', () => {
   });
 
   it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
-    const echoed = await request(app.getHttpServer())
-      .get('/health/live')
+    const echoed = await new ApiClient(app.getHttpServer()).get('/health/live')
       .set('X-Request-Id', 'trace-abc.123');
     expect(echoed.headers['x-request-id']).toBe('trace-abc.123');
-    const replaced = await request(app.getHttpServer())
-      .get('/health/live')
+    const replaced = await new ApiClient(app.getHttpServer()).get('/health/live')
       .set('X-Request-Id', 'bad id\twith spaces');
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sends helmet’s security headers and no X-Powered-By', async () => {
-    const res = await request(app.getHttpServer()).get('/health/live');
+    const res = await new ApiClient(app.getHttpServer()).get('/health/live');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-powered-by']).toBeUndefined();

@@ -36,6 +36,12 @@ const environment = z
     // Lets webhooks reach 127.0.0.0/8 and ::1 (tests); private ranges stay refused.
     WEBHOOK_ALLOW_LOOPBACK: booleanSetting.default(false),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // Browser origins (scheme://host[:port], comma-separated) allowed to call with credentials.
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin is scheme://host[:port], no path, no *'))),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -74,6 +80,7 @@ function toConfig(env: z.infer<typeof environment>) {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    corsOrigins: env.CORS_ORIGINS,
     session: {
       // Outside production a fixed secret keeps sessions valid across restarts.
       secret: env.SESSION_SECRET ?? 'byline-development-session-secret-not-for-production',

@@ -19,6 +19,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.set('x-powered-by', false);
   app.use(requestLogging(logger));
   app.use(helmet());
+  if (config.corsOrigins.length) app.enableCors(corsOptions(config.corsOrigins));
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
   app.use(jsonOnly);
@@ -27,6 +28,21 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);
+}
+
+/**
+ * Cross-origin browser apps on the allowlist may call with credentials (the session cookie);
+ * every other origin gets no CORS headers, so browsers keep its scripts from reading answers.
+ */
+function corsOptions(origins: string[]) {
+  return {
+    origin: origins,
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'X-CSRF-Token', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
+    maxAge: 600,
+  };
 }
 
 function noStoreByDefault(_req: Request, res: Response, next: NextFunction) {

@@ -1,18 +1,22 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { ReadyConfig } from '../../config/config.js';
 import { ForbiddenProblem } from '../../http/problems.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * A browser that says the request is cross-site (Fetch Metadata), or an Origin that is
- * not this server's, is refused whatever token it carries.
+ * not this server's, is refused whatever token it carries, unless the Origin is one of the
+ * CORS_ORIGINS allowlist (a frontend deployed on its own origin).
  */
-export function isCrossSiteBrowserRequest(req: Request): boolean {
+export function isCrossSiteBrowserRequest(req: Request, allowed: readonly string[] = []): boolean {
+  const origin = req.get('origin');
+  if (origin && allowed.includes(origin)) return false;
   const site = req.get('sec-fetch-site');
   if (site) return site === 'cross-site';
-  const origin = req.get('origin');
   if (!origin) return false;
   return origin !== `${req.protocol}://${req.get('host')}`;
 }
@@ -26,10 +30,12 @@ function sameToken(sent: string, expected: string): boolean {
 /** Synchronizer-token CSRF defence on every unsafe method, login and signup included. */
 @Injectable()
 export class CsrfGuard implements CanActivate {
+  constructor(@Inject(APP_CONFIG) private readonly config: ReadyConfig) {}
+
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     if (safeMethods.has(req.method)) return true;
-    if (isCrossSiteBrowserRequest(req)) {
+    if (isCrossSiteBrowserRequest(req, this.config.corsOrigins)) {
       throw new ForbiddenProblem('Cross-site requests are refused.', 'csrf');
     }
     const sent = req.get('x-csrf-token');

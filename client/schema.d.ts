@@ -808,7 +808,10 @@ export interface components {
             publishAt?: string;
         };
         CreateTagDto: {
-            /** @example travel */
+            /**
+             * @description Trimmed.
+             * @example travel
+             */
             name: string;
         };
         CreateWebhookDto: {

@@ -10,7 +10,7 @@ import { type AuditAction, auditActions } from './audit-actions.js';
 import { Operation } from '../http/openapi/operation.decorator.js';
 import { AuditEventPage } from './audit-event.schema.js';
 
-class AuditLogQuery extends PageQuery {
+export class AuditLogQuery extends PageQuery {
   @ApiPropertyOptional({ enum: auditActions })
   @IsOptional()
   @IsIn(auditActions)

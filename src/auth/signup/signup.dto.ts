@@ -25,8 +25,6 @@ export class SignupDto {
   @ApiProperty({
     example: 'ada',
     pattern: '^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$',
-    minLength: 3,
-    maxLength: 32,
     description: 'Lower-case letters, digits and dashes; 3 to 32.',
   })
   @IsString()

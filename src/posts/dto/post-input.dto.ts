@@ -55,6 +55,7 @@ export class CreatePostDto {
   @ApiPropertyOptional({
     type: String,
     format: 'date-time',
+    pattern: '(Z|[+-]\\d\\d:\\d\\d)$',
     nullable: true,
     example: '2026-12-01T12:00:00Z',
     description: 'When it goes live, with a time zone; null is a draft.',
@@ -76,7 +77,12 @@ export class CreatePostDto {
 export class UpdatePostDto extends PartialType(CreatePostDto) {}
 
 export class PublishPostDto {
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T12:00:00Z', description: 'With a time zone; defaults to now.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    pattern: '(Z|[+-]\\d\\d:\\d\\d)$',
+    example: '2026-12-01T12:00:00Z',
+    description: 'With a time zone; defaults to now.',
+  })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/(Z|[+-]\d\d:\d\d)$/, { message: 'publishAt must include a time zone' })

@@ -1,6 +1,13 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
-import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
+import type {
+  HeaderObject,
+  OpenAPIObject,
+  OperationObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -63,6 +70,18 @@ export class OpenApiValidator {
     if (!response) {
       return [`${name} answered ${res.status}, which the document does not list (${Object.keys(operation.responses).join(', ')})`];
     }
+    const missing = Object.entries(response.headers ?? {})
+      .filter(([header, spec]) => this.resolveHeader(spec).required && res.headers[header.toLowerCase()] === undefined)
+      .map(([header]) => `${name} ${res.status} lacks the ${header} header the document requires`);
+    return [...missing, ...this.checkContent(name, response, res)];
+  }
+
+  private resolveHeader(spec: HeaderObject | ReferenceObject): HeaderObject {
+    if (!('$ref' in spec)) return spec;
+    return this.document.components!.headers![spec.$ref.split('/').pop()!] as HeaderObject;
+  }
+
+  private checkContent(name: string, response: ResponseObject, res: CheckedResponse): string[] {
     const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
     const content = response.content;
     if (!content) {

@@ -26,10 +26,12 @@ const parameter = (name: string): ReferenceObject => ({ $ref: `#/components/para
 
 const headers: Record<string, HeaderObject> = {
   XRequestId: {
+    required: true,
     description: 'Identifies the request in the logs; echoed when the client sent a sane one.',
     schema: { type: 'string', example: '3f1c2b9e-6a41-4c1f-9a77-5c2d0e8b1a44' },
   },
   CacheControl: {
+    required: true,
     description: '`no-store` for per-user responses; `public, max-age=N` for public reading.',
     schema: { type: 'string', example: 'no-store' },
   },
@@ -38,6 +40,7 @@ const headers: Record<string, HeaderObject> = {
     schema: { type: 'string', example: 'W/"1b2-5sP0oQf0mN0yq3uNTc0lmbCk3TY"' },
   },
   RetryAfter: {
+    required: true,
     description: 'Seconds to wait before trying again.',
     schema: { type: 'integer', minimum: 0, example: 5 },
   },

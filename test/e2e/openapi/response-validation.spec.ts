@@ -2,8 +2,8 @@ import { signUp } from '../../factories/user.factory.js';
 import { conformsToDocument, documentValidator } from '../../support/api-client.js';
 import { useTestApp } from '../../support/test-app.js';
 
-const json = { 'content-type': 'application/json; charset=utf-8' };
-const problemJson = { 'content-type': 'application/problem+json; charset=utf-8' };
+const json = { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'abc', 'cache-control': 'no-store' };
+const problemJson = { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': 'abc' };
 
 describe('every e2e response is checked against the served OpenAPI document', () => {
   const handle = useTestApp();
@@ -75,6 +75,21 @@ describe('every e2e response is checked against the served OpenAPI document', ()
     expect(documentValidator().problems('get', path, { status: 404, headers: json, body: good }).join('\n')).toMatch(
       /answered application\/json, the document says application\/problem\+json/,
     );
+  });
+
+  it('fails a response without a header the document requires', () => {
+    const tooMany = {
+      type: 'urn:byline:problem:too-many-requests',
+      title: 'Too Many Requests',
+      status: 429,
+      requestId: 'abc',
+    };
+    const withHeaders = { ...problemJson, 'x-request-id': 'abc', 'retry-after': '3' };
+    expect(documentValidator().problems('post', '/v1/auth/login', { status: 429, headers: withHeaders, body: tooMany })).toEqual([]);
+    const { 'retry-after': _retry, ...withoutRetryAfter } = withHeaders;
+    expect(
+      documentValidator().problems('post', '/v1/auth/login', { status: 429, headers: withoutRetryAfter, body: tooMany }).join('\n'),
+    ).toMatch(/lacks the Retry-After header/);
   });
 
   it('fails a body on a response the document says has none', () => {

@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { PublicReadingModule } from './public-reading/public-reading.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         PublicReadingModule,
         WebhooksModule,
         JobsModule,
+        IdempotencyModule,
         ...extra,
       ],
       providers: [

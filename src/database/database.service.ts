@@ -5,6 +5,7 @@ import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { ambientTransaction, inSavepoint, withAmbientTransaction } from './ambient-transaction.js';
 
 /**
  * Names each distinct SQL text, so every connection prepares it once and reuses the plan:
@@ -62,6 +63,28 @@ export class DatabaseService implements OnModuleDestroy {
   unscoped(reason: string): PrismaClient {
     if (!reason.trim()) throw new Error('unscoped() needs a reason');
     return this.client;
+  }
+
+  /**
+   * Runs `work` in a transaction that becomes the ambient one for everything it awaits,
+   * or, inside one already (an idempotent request), in a savepoint of it, so the request's
+   * change and its kept response commit together.
+   */
+  transaction<T>(
+    work: (tx: Transaction) => Promise<T>,
+    options?: { timeout?: number; maxWait?: number },
+  ): Promise<T> {
+    const ambient = ambientTransaction();
+    if (ambient) return inSavepoint(ambient, work);
+    return this.client.$transaction((tx) => withAmbientTransaction(tx, () => work(tx)), options);
+  }
+
+  /**
+   * The ambient transaction when there is one, else the unscoped client: for platform
+   * writes (audit entries, sessions) that belong to the request's change.
+   */
+  current(reason: string): Transaction {
+    return ambientTransaction() ?? this.unscoped(reason);
   }
 
   /**

@@ -11,6 +11,7 @@ import { HttpModule } from './http/http.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { PublicReadingModule } from './public-reading/public-reading.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         WebhooksModule,
         JobsModule,
         IdempotencyModule,
+        RateLimitsModule,
         ...extra,
       ],
       providers: [

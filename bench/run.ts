@@ -199,6 +199,39 @@ async function counted<T extends Figures>(run: () => Promise<T>) {
   };
 }
 
+/**
+ * The rate limiter's cost on the signed-in GET: the same build with RATE_LIMIT_ENABLED=false
+ * beside the one with limits on (in process), loaded A B A B; with REDIS_URL set, also the
+ * limits shared through that Redis.
+ */
+async function limiterCost(env: Record<string, string>, scenario: Scenario, onBase: string) {
+  const variants: Array<{ name: string; env: Record<string, string> }> = [{ name: 'off', env: { RATE_LIMIT_ENABLED: 'false' } }];
+  if (process.env.REDIS_URL) {
+    variants.push({ name: 'redis', env: { REDIS_URL: process.env.REDIS_URL, RATE_LIMIT_KEY_PREFIX: `byline-bench:${process.pid}` } });
+  }
+  const bases: Record<string, string> = { 'in process': onBase };
+  const children: ChildProcess[] = [];
+  try {
+    for (const variant of variants) {
+      const port = await freePort();
+      children.push(start('node', ['--max-old-space-size=256', 'dist/main.js'], { ...env, ...variant.env, PORT: String(port) }));
+      bases[variant.name] = `http://127.0.0.1:${port}`;
+      await waitFor(`${bases[variant.name]}/health/live`);
+      await load(bases[variant.name], scenario, { duration: 2 });
+    }
+    const runs: Record<string, Figures[]> = {};
+    for (let round = 0; round < 2; round++) {
+      for (const [name, base] of Object.entries(bases)) (runs[name] ??= []).push(await load(base, scenario));
+    }
+    const rps = Object.fromEntries(Object.entries(runs).map(([name, figures]) => [name, summarise(figures).rps]));
+    const cost = (name: string) => 1 - rps[name] / rps.off;
+    const parts = Object.keys(rps).filter((name) => name !== 'off').map((name) => `${name} ${rps[name].toFixed(0)}/s (${(cost(name) * 100).toFixed(1)}% below off)`);
+    return { rps, summary: `off ${rps.off.toFixed(0)}/s; ${parts.join('; ')}` };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const summarise = (runs: Figures[]): Figures => ({
   rps: mean(runs.map((r) => r.rps)),
@@ -223,9 +256,13 @@ async function main() {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // As the production image runs it (Dockerfile): a bounded old generation, so V8 collects
     // instead of growing toward the machine's memory (bench/README.md).
-    const byline = start('node', ['--max-old-space-size=256', ...nodeArgs, 'dist/main.js'], {
-      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(bylinePort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    });
+    const bylineEnv = {
+      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      // The limiter stays on and counts every request, but the load comes from one address
+      // and 200 users, far past the real budgets; limiterCost() measures what it costs.
+      RATE_LIMIT_WRITES: '10000000', RATE_LIMIT_READS: '10000000', RATE_LIMIT_PUBLIC_READS: '10000000',
+    };
+    const byline = start('node', ['--max-old-space-size=256', ...nodeArgs, 'dist/main.js'], { ...bylineEnv, PORT: String(bylinePort) });
     const baseline = start('node', ['bench/baseline-server.mjs'], { DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(baselinePort) });
     processes.push(byline, baseline);
     const A = `http://127.0.0.1:${bylinePort}`;
@@ -276,6 +313,10 @@ async function main() {
       console.log(`  ${scenario.name}: Byline ${a.rps.toFixed(0)}/s, baseline ${b.rps.toFixed(0)}/s`);
     }
 
+    // BENCH_ONLY=limiter runs only the rate limiter's cost.
+    const limiter = !only || only === 'limiter' ? await limiterCost(bylineEnv, authGet, A) : undefined;
+    if (limiter) console.log(`  rate limiter on the signed-in GET: ${limiter.summary}`);
+
     if (only) {
       for (const row of rows) console.log(`${row.scenario}: ratio ${row.ratio.toFixed(3)}`);
       if (rows[0]?.scenario !== authGet.name) return;
@@ -319,6 +360,7 @@ async function main() {
         p99AtHalfSaturationDuringLoginsMs: halfWithLogins.p99,
       },
       memoryMiB: { afterWarmUp: memoryAfterWarmUp, after60sOfLoad: memoryAfterLoad },
+      rateLimiter: limiter,
     };
     await mkdir('bench/results', { recursive: true });
     const file = path.join('bench/results', `${report.at.replace(/[:.]/g, '-')}.json`);
@@ -336,6 +378,7 @@ async function main() {
     console.log(`\nSigned-in GET: ${s.transactionsPerRequest.toFixed(2)} PostgreSQL round trips and ${s.writesPerRequest.toFixed(3)} row writes per request; ${s.sessionTableWrites} writes to the session table.`);
     console.log(`p99 at half saturation (${s.halfSaturationRate}/s): ${s.p99AtHalfSaturationMs} ms alone (p50 ${s.p50AtHalfSaturationMs} ms; the baseline's p99 at that rate: ${s.baselineP99AtThatRateMs} ms), ${s.p99AtHalfSaturationDuringLoginsMs} ms while logins run at full speed.`);
     console.log(`Byline RSS: ${report.memoryMiB.afterWarmUp.toFixed(1)} MiB after warm-up, ${report.memoryMiB.after60sOfLoad.toFixed(1)} MiB after 60 s more load (${(((report.memoryMiB.after60sOfLoad / report.memoryMiB.afterWarmUp) - 1) * 100).toFixed(1)}%).`);
+    console.log(`Rate limiter on the signed-in GET: ${limiter!.summary}.`);
     console.log(`Written to ${file}`);
   } finally {
     for (const child of processes) child.kill('SIGTERM');

@@ -17,7 +17,7 @@ export class AuditLog {
 
   async record(origin: Origin, entry: AuditEntry, tx?: Transaction): Promise<void> {
     // In a request's transaction (an idempotent write) the entry commits with the change.
-    const db = tx ?? this.database.current('audit log: platform records of security events');
+    const db = tx ?? this.database.unscoped('audit log: platform records of security events', 'join-request');
     const { actor } = origin;
     await db.auditEvent.create({
       data: {

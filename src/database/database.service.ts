@@ -60,9 +60,15 @@ export class DatabaseService implements OnModuleDestroy {
    * The unscoped client. Every call names its reason, so `grep -rn "unscoped("` lists
    * every place that reads or writes without a tenant.
    */
-  unscoped(reason: string): PrismaClient {
+  unscoped(reason: string): PrismaClient;
+  /**
+   * With 'join-request': the request's transaction when there is one (an idempotent
+   * write), for platform writes that belong to its change (audit entries, sessions ended).
+   */
+  unscoped(reason: string, scope: 'join-request'): Transaction;
+  unscoped(reason: string, scope?: 'join-request'): PrismaClient | Transaction {
     if (!reason.trim()) throw new Error('unscoped() needs a reason');
-    return this.client;
+    return (scope && ambientTransaction()) || this.client;
   }
 
   /**
@@ -77,14 +83,6 @@ export class DatabaseService implements OnModuleDestroy {
     const ambient = ambientTransaction();
     if (ambient) return inSavepoint(ambient, work);
     return this.client.$transaction((tx) => withAmbientTransaction(tx, () => work(tx)), options);
-  }
-
-  /**
-   * The ambient transaction when there is one, else the unscoped client: for platform
-   * writes (audit entries, sessions) that belong to the request's change.
-   */
-  current(reason: string): Transaction {
-    return ambientTransaction() ?? this.unscoped(reason);
   }
 
   /**

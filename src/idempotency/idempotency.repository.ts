@@ -25,7 +25,7 @@ export class IdempotencyRepository {
    * request with the key is running (on any instance). Also returns the database clock.
    */
   async tryLock(key: string): Promise<{ locked: boolean; now: Date }> {
-    const db = this.database.current('idempotency: an advisory lock named by the user and key');
+    const db = this.database.unscoped('idempotency: an advisory lock named by the user and key', 'join-request');
     const [row] = await db.$queryRaw<{ locked: boolean; now: Date }[]>`
       SELECT pg_try_advisory_xact_lock(hashtext('byline:idempotency'), hashtext(${this.tenant.userId()} || ':' || ${key})) AS locked,
              now() AS now`;

@@ -47,7 +47,7 @@ export class SessionsRepository {
     userId: string,
     keepSid: string | null = null,
     // In a request's transaction (an idempotent write) the sessions end with its commit.
-    tx: Transaction = this.database.current('sessions: the query filters by user_id itself'),
+    tx: Transaction = this.database.unscoped('sessions: the query filters by user_id itself', 'join-request'),
   ): Promise<number> {
     return tx.$executeRaw`
       DELETE FROM "session"

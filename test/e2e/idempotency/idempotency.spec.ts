@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { signUp } from '../../factories/user.factory.js';
 import { query } from '../../support/databases.js';
+import { ApiClient } from '../../support/api-client.js';
 import { grantDirectly } from '../../support/roles.js';
 import { useTestApp } from '../../support/test-app.js';
 import { HousekeepingJob } from '../../../src/jobs/housekeeping.job.js';
@@ -183,6 +184,22 @@ describe('Idempotency-Key', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     const audit = await query(db(), `SELECT id FROM audit_events WHERE action = 'role.created' AND target_id = $1`, [name]);
+    expect(audit).toHaveLength(1);
+  });
+
+  it('ends the other sessions once, with one audit entry, and replays the 204', async () => {
+    const { client, input, user } = await signUp(testApp.server);
+    const other = new ApiClient(testApp.server);
+    await other.refreshToken();
+    await other.post('/v1/auth/login', { email: input.email, password: input.password }).expect(200);
+    const key = randomUUID();
+    const first = await client.post('/v1/auth/sessions/revoke-others').set('Idempotency-Key', key);
+    expect(first.status).toBe(204);
+    const replay = await client.post('/v1/auth/sessions/revoke-others').set('Idempotency-Key', key);
+    expect(replay.status).toBe(204);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect((await other.get('/v1/auth/me')).status).toBe(401);
+    const audit = await query(db(), `SELECT id FROM audit_events WHERE action = 'session.revoked' AND target_id = $1`, [user.id]);
     expect(audit).toHaveLength(1);
   });
 

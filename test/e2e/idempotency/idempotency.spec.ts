@@ -24,6 +24,29 @@ describe('Idempotency-Key', () => {
   const createPost = (client: Client, key: string, body: object) =>
     client.post('/v1/posts', body).set('Idempotency-Key', key);
 
+  it('is documented in OpenAPI on every POST that changes something, signup and login excepted', async () => {
+    const client = new ApiClient(testApp.server);
+    const document = (await client.get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>;
+    };
+    const withKey = (path: string) =>
+      (document.paths[path]?.post?.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    for (const path of [
+      '/v1/posts',
+      '/v1/posts/{id}/publish',
+      '/v1/posts/{id}/unpublish',
+      '/v1/tags',
+      '/v1/webhooks',
+      '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+      '/v1/admin/roles',
+      '/v1/auth/sessions/revoke-others',
+    ]) {
+      expect(withKey(path), path).toBe(true);
+    }
+    expect(withKey('/v1/auth/signup')).toBe(false);
+    expect(withKey('/v1/auth/login')).toBe(false);
+  });
+
   it('replays the kept response, byte for byte, and changes nothing', async () => {
     const { client, user } = await signUp(testApp.server);
     const key = randomUUID();

@@ -106,6 +106,19 @@ describe('rate limits shared through Redis', () => {
     }
   });
 
+  it('starts and answers when Redis is unreachable from the outset, limiting in process', async () => {
+    const closedPort = randomInt(20_000, 60_000);
+    const app = await startTestApp({ ...lowBudgets({ writes: 2 }), REDIS_URL: `redis://127.0.0.1:${closedPort}` });
+    try {
+      const { client } = await signUp(app.getHttpServer());
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await client.post('/v1/tags', { name: `cold-${i}` })).status);
+      expect(statuses).toEqual([201, 201, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
   describe('when Redis stops', () => {
     let redisServer: ChildProcess;
     let port: number;

@@ -155,7 +155,7 @@ export interface paths {
         put?: never;
         /**
          * End this session, server-side
-         * @description Needs a session and the X-CSRF-Token header. Send an Idempotency-Key to make a retry safe.
+         * @description Needs a session and the X-CSRF-Token header.
          */
         post: operations["logOut"];
         delete?: never;
@@ -255,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Change my password; every other session ends
-         * @description Needs a session and the X-CSRF-Token header. Send an Idempotency-Key to make a retry safe.
+         * @description Needs a session and the X-CSRF-Token header.
          */
         post: operations["changePassword"];
         delete?: never;
@@ -1329,8 +1329,6 @@ export interface components {
     };
     responses: never;
     parameters: {
-        /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-        IdempotencyKey: string;
         /** @description An ETag from an earlier response; 304 with no body when the response would be the same. */
         IfNoneMatch: string;
     };
@@ -1388,6 +1386,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getReadiness: {
@@ -1422,6 +1430,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not ready: the body says which check failed. */
             503: {
@@ -1466,6 +1484,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
@@ -1563,6 +1591,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -1618,6 +1656,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1726,6 +1774,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -1827,6 +1885,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -1843,10 +1911,7 @@ export interface operations {
     logOut: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1859,7 +1924,6 @@ export interface operations {
                     "Cache-Control": components["headers"]["CacheControl"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1894,16 +1958,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running. */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description The body is larger than 1 MB. */
             413: {
                 headers: {
@@ -1924,16 +1978,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request. */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
-                };
-            };
             /** @description Too many requests; wait Retry-After seconds. */
             429: {
                 headers: {
@@ -1941,6 +1985,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2018,6 +2072,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -2083,6 +2147,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2271,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -2214,8 +2298,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2234,7 +2318,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2317,6 +2401,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -2333,10 +2427,7 @@ export interface operations {
     changePassword: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2353,7 +2444,6 @@ export interface operations {
                     "Cache-Control": components["headers"]["CacheControl"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2387,16 +2477,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still running. */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description The body is larger than 1 MB. */
             413: {
                 headers: {
@@ -2417,16 +2497,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This Idempotency-Key was used with a different request. */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
-                };
-            };
             /** @description Too many requests; wait Retry-After seconds. */
             429: {
                 headers: {
@@ -2434,6 +2504,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,6 +2601,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -2602,6 +2692,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -2619,8 +2719,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2645,7 +2745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Role"];
                 };
             };
-            /** @description A field is invalid or names an unknown permission. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid or names an unknown permission. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2722,6 +2822,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2840,6 +2950,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2970,6 +3090,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -3073,6 +3203,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3198,6 +3338,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -3287,6 +3437,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3417,6 +3577,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -3503,6 +3673,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -3520,8 +3700,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3546,7 +3726,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3623,6 +3803,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3706,6 +3896,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3814,6 +4014,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3954,6 +4164,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -3971,8 +4191,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3999,7 +4219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description publishAt is invalid. The body is not valid JSON, or does not decode. */
+            /** @description publishAt is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4086,6 +4306,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4109,8 +4339,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4133,7 +4363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4220,6 +4450,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4311,6 +4551,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -4328,8 +4578,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4354,7 +4604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tag"];
                 };
             };
-            /** @description The name is invalid. The body is not valid JSON, or does not decode. */
+            /** @description The name is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4431,6 +4681,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4545,6 +4805,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -4614,6 +4884,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4697,6 +4977,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -4765,6 +5055,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4866,6 +5166,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -4883,8 +5193,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4909,7 +5219,7 @@ export interface operations {
                     "application/json": components["schemas"]["NewWebhook"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4986,6 +5296,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5100,6 +5420,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -5207,6 +5537,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The service cannot do its work right now (database unavailable, shutting down). */
             503: {
                 headers: {
@@ -5224,8 +5564,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Makes a retry safe: 1 to 255 printable ASCII characters, scoped to the signed-in user and kept for 24 hours. A repeat of the same request (method, path, body) gets the kept response again with `Idempotent-Replayed: true` and changes nothing; a repeat while the first is still running gets 409; the same key with a different request, 422; a malformed key, 400. Only successful responses are kept: a failed request changed nothing and may be retried. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5247,7 +5587,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5334,6 +5674,16 @@ export interface operations {
                     "Retry-After": components["headers"]["RetryAfter"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; report it with the requestId. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

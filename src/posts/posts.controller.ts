@@ -8,6 +8,7 @@ import { PostListQuery } from './dto/post-list.query.js';
 import { PostsService } from './posts.service.js';
 import { Operation } from '../http/openapi/operation.decorator.js';
 import { Post as PostSchema, PostPage } from './post.schema.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const postId = new UuidPipe('post');
 
@@ -18,6 +19,7 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post()
   @Operation({
     id: 'createPost',
@@ -71,6 +73,7 @@ export class PostsController {
   }
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post(':id/publish')
   @HttpCode(200)
   @Operation({
@@ -85,6 +88,7 @@ export class PostsController {
   }
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post(':id/unpublish')
   @HttpCode(200)
   @Operation({

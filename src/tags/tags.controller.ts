@@ -11,6 +11,7 @@ import { CreateTagDto } from './dto/create-tag.dto.js';
 import { TagsRepository } from './tags.repository.js';
 import { Operation } from '../http/openapi/operation.decorator.js';
 import { Tag, TagPage } from './tag.schema.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const listName = 'tags:mine';
 const view = (tag: { id: string; name: string }) => ({ id: tag.id, name: tag.name });
@@ -25,6 +26,7 @@ export class TagsController {
   ) {}
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post()
   @Operation({
     id: 'createTag',

@@ -14,6 +14,7 @@ import { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { Operation } from '../http/openapi/operation.decorator.js';
 import { DeliveryPage, NewWebhook, WebhookPage } from './webhook.schema.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const endpointId = new UuidPipe('webhook');
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -30,6 +31,7 @@ export class WebhooksController {
   ) {}
 
   /** The signing secret is in this response only. */
+  @Idempotent()
   @Post()
   @Operation({
     id: 'createWebhook',
@@ -121,6 +123,7 @@ export class WebhooksController {
     };
   }
 
+  @Idempotent()
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   @Operation({

@@ -8,6 +8,7 @@ import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 import { RolesService } from './roles.service.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
 import { PermissionList, Role, RoleList } from './role.schema.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 @ApiTags('admin')
 @RequirePermission('roles.manage')
@@ -29,6 +30,7 @@ export class RolesController {
     return { items: await this.roles.list() };
   }
 
+  @Idempotent()
   @Post('roles')
   @Operation({
     id: 'createRole',

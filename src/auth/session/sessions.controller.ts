@@ -11,6 +11,7 @@ import type { AuthUser } from '../auth-user.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
 import { SessionList } from '../user.schema.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const iso = (millis: number | null) => (millis ? new Date(millis).toISOString() : null);
 
@@ -58,6 +59,7 @@ export class SessionsController {
   }
 
   @SignedIn()
+  @Idempotent()
   @Post('revoke-others')
   @HttpCode(204)
   @Operation({ id: 'endOtherSessions', summary: 'End every session of mine but this one', status: 204 })

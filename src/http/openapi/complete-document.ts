@@ -59,14 +59,6 @@ const headers: Record<string, HeaderObject> = {
 };
 
 const parameters: Record<string, ParameterObject> = {
-  IdempotencyKey: {
-    name: 'Idempotency-Key',
-    in: 'header',
-    required: false,
-    description:
-      'Makes the write safe to retry: a repeat with the same key and request gets the kept response (24 h) and changes nothing.',
-    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$', example: 'b4c1f0a2-create-post' },
-  },
   IfNoneMatch: {
     name: 'If-None-Match',
     in: 'header',
@@ -76,8 +68,9 @@ const parameters: Record<string, ParameterObject> = {
   },
 };
 
-/** POST writes that the Idempotency-Key applies to: every one but signing up and in. */
-const notIdempotent = new Set(['/v1/auth/signup', '/v1/auth/login']);
+/** Writes marked @Idempotent() document the Idempotency-Key header themselves. */
+const acceptsIdempotencyKey = (operation: OperationObject) =>
+  (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'header' && p.name === 'Idempotency-Key');
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
@@ -104,7 +97,7 @@ function completeOperation(path: string, method: Method, operation: OperationObj
   const access = route?.access?.kind;
   const unsafe = method !== 'get';
   const api = path.startsWith('/v1/');
-  const idempotent = method === 'post' && api && access !== 'public' && !notIdempotent.has(path);
+  const idempotent = acceptsIdempotencyKey(operation);
 
   const problems = new Map<number, string[]>();
   const add = (status: number, reason: string) => problems.set(status, [...(problems.get(status) ?? []), reason]);
@@ -119,10 +112,13 @@ function completeOperation(path: string, method: Method, operation: OperationObj
   if (access === 'signed-in' || access === 'permission') add(401, 'No session, or it has ended.');
   if (route?.access?.kind === 'permission') add(403, `The caller lacks the \`${route.access.permission}\` permission.`);
   if (idempotent) {
+    add(400, 'The Idempotency-Key is malformed.');
     add(409, 'A request with this Idempotency-Key is still running.');
     add(422, 'This Idempotency-Key was used with a different request.');
   }
   if (api) add(429, 'Too many requests; wait Retry-After seconds.');
+  // Never intended (a 500 is a bug), but its body is defined: generic, with the requestId to quote.
+  add(500, 'An unexpected error; report it with the requestId.');
   if (path !== '/health/live') add(503, 'The service cannot do its work right now (database unavailable, shutting down).');
 
   for (const [status, response] of Object.entries(operation.responses)) {
@@ -149,7 +145,6 @@ function completeOperation(path: string, method: Method, operation: OperationObj
   operation.parameters = [
     ...(operation.parameters ?? []),
     ...(method === 'get' ? [parameter('IfNoneMatch')] : []),
-    ...(idempotent ? [parameter('IdempotencyKey')] : []),
   ];
   if (!operation.parameters.length) delete operation.parameters;
 

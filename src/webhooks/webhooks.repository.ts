@@ -9,6 +9,7 @@ const deliveryFields = {
   state: true,
   attempts: true,
   lastStatus: true,
+  lastError: true,
   nextAttemptAt: true,
   createdAt: true,
   event: { select: { type: true } },
@@ -19,11 +20,31 @@ const deliveryFields = {
 export class WebhooksRepository {
   constructor(private readonly tenant: TenantDatabase) {}
 
-  create(data: { url: string; events: string[]; description: string; secret: string }) {
-    return this.tenant.client.webhookEndpoint.create({
-      data: { ...data, userId: this.tenant.userId() },
-      select: { ...endpointFields, secret: true },
+  /**
+   * Creates the endpoint unless the user already has `cap`; null then. Creates of one user
+   * are serialised by a transaction-scoped advisory lock, so concurrent ones cannot pass the
+   * cap together.
+   */
+  create(data: { url: string; events: string[]; description: string; secret: string }, cap: number) {
+    const userId = this.tenant.userId();
+    return this.tenant.client.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('byline:webhook-endpoints'), hashtext(${userId}))`;
+      if ((await tx.webhookEndpoint.count()) >= cap) return null;
+      return tx.webhookEndpoint.create({
+        data: { ...data, userId },
+        select: { ...endpointFields, secret: true },
+      });
     });
+  }
+
+  /** Disables or enables the endpoint; null when it is not mine. */
+  async setDisabled(id: string, disabled: boolean) {
+    const { count } = await this.tenant.client.webhookEndpoint.updateMany({
+      where: { id, disabledAt: disabled ? null : { not: null } },
+      data: { disabledAt: disabled ? new Date() : null },
+    });
+    if (!count && !(await this.exists(id))) return null;
+    return this.tenant.client.webhookEndpoint.findFirst({ where: { id }, select: endpointFields });
   }
 
   list(limit: number, position?: Position) {

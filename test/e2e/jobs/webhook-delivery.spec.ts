@@ -8,7 +8,6 @@ import { signUp } from '../../factories/user.factory.js';
 import { startTestApp } from '../../support/test-app.js';
 import { eventually, startReceiver } from '../../support/webhook-receiver.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function closedPort(): Promise<number> {
@@ -144,7 +143,7 @@ describe('webhook endpoints and deliveries', () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) => client.post('/v1/webhooks', { url: receiver.url(`/cap-${i}`), events: ['post.published'] })),
     );
-    const statuses = results.map((r) => r.status).sort();
+    const statuses = results.map((r) => r.status).sort((a, b) => a - b);
     expect(statuses).toEqual([201, 201, 201, 422, 422, 422, 422, 422]);
     const refused = results.find((r) => r.status === 422)!;
     expect(refused.headers['content-type']).toMatch(/problem\+json/);

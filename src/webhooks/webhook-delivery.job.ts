@@ -47,6 +47,11 @@ export class WebhookDeliveryJob implements Job, OnModuleDestroy {
     }
   }
 
+  /** Attempts under way in this instance. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   /** Waits for the attempts under way (for tests and shutdown). */
   async settle(): Promise<void> {
     await Promise.all(this.inFlight.values());

@@ -133,7 +133,9 @@ CREATE TRIGGER users_author_disabled
 -- The clock path: posts whose publish_at has passed since their last transition, oldest
 -- first, through the partial index; touching them lets posts_on_air write their events.
 -- SKIP LOCKED: a post being written right now is evented by that write's own trigger.
-CREATE FUNCTION publish_due_posts(batch integer) RETURNS integer LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: the one narrow path by which a job crosses tenants here, whatever role
+-- (and row-level security) the application connects with.
+CREATE FUNCTION publish_due_posts(batch integer) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
   post record;
   n integer := 0;

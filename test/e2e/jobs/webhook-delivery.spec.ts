@@ -3,7 +3,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { WebhookDeliveryJob } from '../../../src/webhooks/webhook-delivery.job.js';
 import { postWebhook } from '../../../src/webhooks/webhook-sender.js';
+import { query } from '../../support/databases.js';
 import { signUp } from '../../factories/user.factory.js';
 import { startTestApp } from '../../support/test-app.js';
 import { eventually, startReceiver } from '../../support/webhook-receiver.js';
@@ -185,6 +188,36 @@ describe('webhook endpoints and deliveries', () => {
       // Before fair claiming this was the attempt timeout (4 s) or more per delivery.
       expect(ratio).toBeLessThan(2);
       expect(Math.max(...loaded)).toBeLessThan(4000);
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('abandons attempts in flight and makes them due again at once (not after the lease)', async () => {
+    const receiver = await startReceiver(() => 'hang');
+    const app = await startTestApp({ ...jobsOn, WEBHOOK_TIMEOUT_SECONDS: '20' });
+    try {
+      const { client } = await signUp(app.getHttpServer());
+      const hook = (await client.post('/v1/webhooks', { url: receiver.url('/hang'), events: ['post.published'] }).expect(201)).body;
+      await client.post('/v1/posts', { title: 'Stuck', publishAt: '2020-01-01T00:00:00Z' }).expect(201);
+      // Another test file's instance may claim it first; then ours gets it on a later attempt.
+      expect(await eventually(() => app.get(WebhookDeliveryJob).inFlightCount === 1, 30_000)).toBe(true);
+      const state = async () =>
+        (
+          await query<{ attempts: number; due: boolean; busy: boolean }>(
+            inject('databaseUrl'),
+            `SELECT d.attempts, d.next_attempt_at <= now() AS due, w.busy_until > now() AS busy
+             FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE w.id = $1`,
+            [hook.id],
+          )
+        )[0];
+      expect(await state()).toMatchObject({ due: false, busy: true });
+      const { attempts } = await state();
+      await app.close();
+      expect(await state()).toEqual({ attempts: attempts - 1, due: true, busy: null });
+    } finally {
+      await app.close().catch(() => {});
+      await receiver.close();
     }
   });
 });

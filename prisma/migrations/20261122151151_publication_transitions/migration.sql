@@ -62,7 +62,9 @@ CREATE FUNCTION post_air_event(kind text, seq integer, p posts) RETURNS void LAN
           jsonb_build_object(
             'post', jsonb_build_object(
               'id', p.id, 'title', p.title, 'slug', p.slug,
-              'editorialDate', to_char(p.editorial_date, 'YYYY-MM-DD'), 'publishedAt', p.publish_at),
+              'editorialDate', to_char(p.editorial_date, 'YYYY-MM-DD'),
+              -- ISO 8601 UTC with milliseconds, like every timestamp of the API.
+              'publishedAt', to_char(p.publish_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
             'sequence', seq));
 $$;
 

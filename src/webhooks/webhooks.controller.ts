@@ -13,6 +13,7 @@ import { refusedUrl } from './address-guard.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import { UpdateWebhookDto } from './dto/update-webhook.dto.js';
 import { WebhooksRepository } from './webhooks.repository.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const endpointId = new UuidPipe('webhook');
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -47,6 +48,7 @@ export class WebhooksController {
   ) {}
 
   /** The signing secret is in this response only. */
+  @Idempotent()
   @Post()
   async create(@Body() input: CreateWebhookDto) {
     const refused = await refusedUrl(input.url, this.config.webhooks);
@@ -120,6 +122,7 @@ export class WebhooksController {
     };
   }
 
+  @Idempotent()
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   async redeliver(

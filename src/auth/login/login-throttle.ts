@@ -9,9 +9,26 @@ import {
   type ThrottleRule,
 } from './throttle-policy.js';
 
+export interface ThrottleKey {
+  key: string;
+  rule: ThrottleRule;
+}
+
+export const accountKey = (email: string): ThrottleKey => ({ key: `account:${email}`, rule: accountRule });
+export const addressKey = (ip: string): ThrottleKey => ({ key: `address:${ip}`, rule: addressRule });
+
+interface KeyRow {
+  key: string;
+  failures: number;
+  stale: boolean;
+  wait: number | null;
+}
+
 /**
- * Failed logins counted in PostgreSQL, per account and per client address, so every
- * instance sees the same counts.
+ * Password guesses counted in PostgreSQL, per account and per client address, so every
+ * instance sees the same counts. An attempt is reserved (counted as a failure) *before* the
+ * password is verified, under row locks on its keys, so a burst of concurrent guesses cannot
+ * all pass the check before any of them is counted; a success refunds its reservation.
  */
 @Injectable()
 export class LoginThrottle {
@@ -21,46 +38,57 @@ export class LoginThrottle {
     return this.database.unscoped('login throttle: counters keyed by account and address');
   }
 
-  private keys(email: string, ip: string): Array<[string, ThrottleRule]> {
-    return [
-      [`account:${email}`, accountRule],
-      [`address:${ip}`, addressRule],
-    ];
+  /** Counts one attempt under every key, or throws 429 with Retry-After while any is locked. */
+  async reserve(keys: ThrottleKey[]): Promise<void> {
+    // Sorted, so two transactions always lock shared keys in the same order (no deadlock).
+    const sorted = [...keys].sort((a, b) => a.key.localeCompare(b.key));
+    const names = sorted.map((k) => k.key);
+    const wait = await this.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`
+          INSERT INTO login_throttles (key, failures, last_failure_at)
+          SELECT k, 0, now() FROM unnest(${names}::text[]) AS k ORDER BY k
+          ON CONFLICT (key) DO NOTHING`;
+        const rows = await tx.$queryRaw<KeyRow[]>`
+          SELECT key, failures,
+                 last_failure_at < now() - make_interval(secs => ${failureWindowSeconds}) AS stale,
+                 CASE WHEN locked_until > now()
+                      THEN ceil(extract(epoch FROM locked_until - now()))::int END AS wait
+          FROM login_throttles WHERE key = ANY(${names}::text[])
+          ORDER BY key FOR UPDATE`;
+        const locked = Math.max(0, ...rows.map((row) => row.wait ?? 0));
+        if (locked > 0) return locked;
+        for (const row of rows) {
+          const rule = sorted.find((k) => k.key === row.key)!.rule;
+          const failures = row.stale ? 1 : row.failures + 1;
+          const seconds = lockSeconds(rule, failures);
+          await tx.$executeRaw`
+            UPDATE login_throttles SET
+              failures = ${failures},
+              last_failure_at = now(),
+              locked_until = CASE WHEN ${seconds} > 0
+                                  THEN now() + make_interval(secs => ${seconds})
+                                  ELSE locked_until END
+            WHERE key = ${row.key}`;
+        }
+        return 0;
+      },
+      // A burst queues on the row locks; waiting is the point, so give it room.
+      { maxWait: 15_000, timeout: 15_000 },
+    );
+    if (wait > 0) throw new TooManyRequestsProblem(wait, 'Too many failed attempts. Try again later.');
   }
 
-  /** Throws 429 with Retry-After while either key is locked. */
-  async assertOpen(email: string, ip: string): Promise<void> {
-    const keys = this.keys(email, ip).map(([key]) => key);
-    const [row] = await this.db.$queryRaw<{ wait: number | null }[]>`
-      SELECT ceil(extract(epoch FROM max(locked_until) - now()))::int AS wait
-      FROM login_throttles WHERE key = ANY(${keys}) AND locked_until > now()`;
-    if (row?.wait && row.wait > 0) {
-      throw new TooManyRequestsProblem(row.wait, 'Too many failed sign-ins. Try again later.');
+  /**
+   * The reserved attempt succeeded: the account starts afresh; an address only gets its one
+   * reservation back (it may still be spraying other accounts).
+   */
+  async succeeded(account: ThrottleKey, address?: ThrottleKey): Promise<void> {
+    await this.db.$executeRaw`DELETE FROM login_throttles WHERE key = ${account.key}`;
+    if (address) {
+      await this.db.$executeRaw`
+        UPDATE login_throttles SET failures = greatest(failures - 1, 0)
+        WHERE key = ${address.key}`;
     }
-  }
-
-  async recordFailure(email: string, ip: string): Promise<void> {
-    for (const [key, rule] of this.keys(email, ip)) {
-      const [{ failures }] = await this.db.$queryRaw<{ failures: number }[]>`
-        INSERT INTO login_throttles AS t (key, failures, last_failure_at)
-        VALUES (${key}, 1, now())
-        ON CONFLICT (key) DO UPDATE SET
-          failures = CASE
-            WHEN t.last_failure_at < now() - make_interval(secs => ${failureWindowSeconds})
-            THEN 1 ELSE t.failures + 1 END,
-          last_failure_at = now()
-        RETURNING failures`;
-      const seconds = lockSeconds(rule, failures);
-      if (seconds > 0) {
-        await this.db.$executeRaw`
-          UPDATE login_throttles SET locked_until = now() + make_interval(secs => ${seconds})
-          WHERE key = ${key}`;
-      }
-    }
-  }
-
-  /** A successful sign-in clears the account's count (not the address's). */
-  async recordSuccess(email: string): Promise<void> {
-    await this.db.$executeRaw`DELETE FROM login_throttles WHERE key = ${`account:${email}`}`;
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
+import { privateWhenSettingCookies } from './private-cookies.middleware.js';
 import { requestLogging } from './request-logging.js';
 
 /**
@@ -20,6 +21,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(helmet());
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
+  app.use(privateWhenSettingCookies);
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
+import { refuseDeepJson, refuseHostileInput } from './input-policy.middleware.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { privateWhenSettingCookies } from './private-cookies.middleware.js';
 import { requestLogging } from './request-logging.js';
@@ -23,7 +24,8 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(noStoreByDefault);
   app.use(privateWhenSettingCookies);
   app.use(jsonOnly);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(refuseHostileInput);
   installSessions(app, config);
   app.use(middlewareErrors);
   app.enableShutdownHooks();

@@ -125,6 +125,11 @@ function plausible(name: string, known: Known): fc.Arbitrary<unknown> | undefine
       return fc.array(fc.oneof(fc.constantFrom(...known.uuids), fc.uuid()), { maxLength: 3 });
     case 'name':
       return fc.oneof(fc.constantFrom(...known.roleNames), fc.stringMatching(/^[a-z][a-z0-9-]{1,10}$/));
+    case 'title':
+    case 'body':
+    case 'description':
+    case 'displayName':
+      return fc.string({ minLength: 1, maxLength: 30, unit: 'grapheme' });
     default:
       return undefined;
   }
@@ -145,7 +150,8 @@ export class SchemaFuzzer {
   value(schema: Schema, name = '', depth = 0): fc.Arbitrary<unknown> {
     const s = this.resolve(schema);
     const typed = this.typed(s, name, depth);
-    return fc.oneof({ weight: 5, arbitrary: typed }, { weight: 1, arbitrary: anyJson });
+    // Mostly the right type, so that many requests get past validation to the database.
+    return fc.oneof({ weight: 12, arbitrary: typed }, { weight: 1, arbitrary: anyJson });
   }
 
   private typed(s: Schema, name: string, depth: number): fc.Arbitrary<unknown> {
@@ -153,7 +159,7 @@ export class SchemaFuzzer {
     if (s.enum?.length) return fc.oneof(fc.constantFrom(...s.enum), hostileString);
     switch (s.type) {
       case 'string':
-        return near ? fc.oneof({ weight: 3, arbitrary: near }, { weight: 2, arbitrary: hostileString }) : hostileString;
+        return near ? fc.oneof({ weight: 6, arbitrary: near }, { weight: 1, arbitrary: hostileString }) : hostileString;
       case 'integer':
       case 'number':
         return hostileNumber;
@@ -175,11 +181,12 @@ export class SchemaFuzzer {
       Object.entries(s.properties ?? {}).map(([key, prop]) => [key, this.value(prop, key, depth + 1)]),
     );
     const required = (s.required ?? []).filter((key) => key in fields);
-    const extra = fc.option(
+    const extra = sometimes(
       fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'isAdmin', 'userId', 'id', 'a\u0000'), anyJson),
-      { freq: 4 },
+      6,
     );
-    return fc.tuple(fc.record(fields, { requiredKeys: required }), fc.boolean(), extra).map(([record, dropRequired, pair]) => {
+    const dropOne = fc.integer({ min: 0, max: 9 }).map((n) => n === 0);
+    return fc.tuple(fc.record(fields, { requiredKeys: required }), dropOne, extra).map(([record, dropRequired, pair]) => {
       const out: Record<string, unknown> = { ...record };
       if (dropRequired && required.length) delete out[required[0]];
       // defineProperty, so "__proto__" becomes an own key that JSON.stringify writes out.
@@ -253,12 +260,17 @@ export class SchemaFuzzer {
         { freq: 2 },
       ),
     );
-    const extra = fc.option(fc.tuple(fc.constantFrom('x', '__proto__', 'limit', 'a[b]', 'status[]'), hostileString), { freq: 5 });
+    const extra = sometimes(fc.tuple(fc.constantFrom('x', '__proto__', 'limit', 'a[b]', 'status[]'), hostileString), 6);
     return fc.tuple(fc.tuple(...pairs), extra).map(([chosen, more]) => {
       const all = [...chosen, more].filter((p): p is [string, string] => p !== null);
       return all.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
     });
   }
+}
+
+/** `arbitrary` once in `oneIn` draws, else null (fc.option's freq is the odds of null). */
+function sometimes<T>(arbitrary: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | null> {
+  return fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
 }
 
 /** Percent-encodes UTF-8 bytes (lone surrogates become U+FFFD, as a browser would send). */

@@ -131,6 +131,10 @@ describe('schema-driven fuzzing of every operation', () => {
       const res = await req;
       sent++;
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (process.env.FUZZ_DEBUG && res.status === 400) {
+        const b = res.body as { detail?: string; errors?: { message: string }[] };
+        console.log('400', op.method, op.path, (b.errors?.[0]?.message ?? b.detail ?? '').slice(0, 80));
+      }
       const problem = check(res);
       if (problem) {
         violations.push({

@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
+import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
+import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
 import { refuseDeepJson, refuseHostileInput } from './input-policy.middleware.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { privateWhenSettingCookies } from './private-cookies.middleware.js';
@@ -27,6 +29,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(refuseHostileInput);
   installSessions(app, config);
+  app.use(rateLimits(app.get(RateLimiter)));
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

@@ -9,6 +9,7 @@ import { UuidPipe } from '../../http/uuid.pipe.js';
 import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 import { RoleEscalation } from './role-escalation.js';
 import { RolesService } from './roles.service.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 // Every write below is checked against the no-escalation rule first (see escalation.ts).
 
@@ -33,6 +34,7 @@ export class RolesController {
     return { items: await this.roles.list() };
   }
 
+  @Idempotent()
   @Post('roles')
   async create(@Body() input: CreateRoleDto, @CurrentUser() user: AuthUser, @RequestOrigin() origin: Origin) {
     await this.escalation.assertMay(user, 'create', { name: input.name, permissions: input.permissions }, origin);

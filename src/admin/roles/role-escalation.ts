@@ -18,7 +18,7 @@ export class RoleEscalation {
   ): Promise<void> {
     const refusal = escalationRefusal(caller, role);
     if (!refusal) return;
-    await this.audit.record(origin, {
+    await this.audit.recordRefusal(origin, {
       action: 'role.escalation_refused',
       target,
       details: { operation, role: role.name },

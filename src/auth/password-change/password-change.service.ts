@@ -35,7 +35,7 @@ export class PasswordChangeService {
     // before Argon2 runs, so a session cannot be used as a password oracle.
     const key = accountKey(user.email);
     const failed = (reason: string) =>
-      this.audit.record(origin, {
+      this.audit.recordRefusal(origin, {
         action: 'auth.password_change_failed',
         target: { type: 'user', id: userId },
         details: { reason },

@@ -45,7 +45,11 @@ describe('no escalation through role management', () => {
       client.put(`/v1/admin/users/${user.id}/roles/auditor`),
       client.patch('/v1/admin/roles/author', { description: 'mine now' }),
       client.patch(`/v1/admin/roles/${role}`, { permissions: ['roles.manage', 'users.manage'] }),
-      client.post('/v1/admin/roles', { name: `esc-${randomUUID().slice(0, 8)}`, permissions: ['audit.read'] }),
+      // With an Idempotency-Key the write runs in a request transaction; the refusal's audit
+      // entry must survive its rollback.
+      client
+        .post('/v1/admin/roles', { name: `esc-${randomUUID().slice(0, 8)}`, permissions: ['audit.read'] })
+        .set('Idempotency-Key', randomUUID()),
       client.patch('/v1/admin/roles/admin', { description: 'x' }),
       client.delete('/v1/admin/roles/admin'),
     ]);

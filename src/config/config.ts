@@ -1,4 +1,5 @@
 // Every setting comes from the environment and is validated here, once, at boot.
+import os from 'node:os';
 import { z } from 'zod';
 
 const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'development']);
@@ -36,6 +37,13 @@ const environment = z
     // Lets webhooks reach 127.0.0.0/8 and ::1 (tests); private ranges stay refused.
     WEBHOOK_ALLOW_LOOPBACK: booleanSetting.default(false),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // Argon2 runs at once (default: cores - 1, at least 1) and sign-ins waiting behind them.
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
+    // The in-process cache of public responses (src/public-reading/public-cache.ts).
+    PUBLIC_CACHE: z.enum(['on', 'off']).default('on'),
+    PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+    PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -96,6 +104,15 @@ function toConfig(env: z.infer<typeof environment>) {
       allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
       // https only in production; plain http is for development and tests.
       requireHttps: env.NODE_ENV === 'production',
+    },
+    passwordHashing: {
+      concurrency: env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+      queue: env.PASSWORD_HASH_QUEUE,
+    },
+    publicCache: {
+      enabled: env.PUBLIC_CACHE === 'on',
+      maxBytes: env.PUBLIC_CACHE_MAX_BYTES,
+      ttlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
     },
   };
 }

@@ -5,9 +5,8 @@ import { Public } from '../auth/access/access.decorators.js';
 import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { NotFoundProblem } from '../http/problems.js';
+import { PublicCache } from './public-cache.js';
 import { type PublicFilter, type PublicPostRow, PublicPostsRepository } from './public-posts.repository.js';
-
-const maxAgeSeconds = 60;
 
 function toPublicPost(row: PublicPostRow) {
   return {
@@ -22,6 +21,10 @@ function toPublicPost(row: PublicPostRow) {
   };
 }
 
+/**
+ * Public reading. Every response goes through the public cache (a layer above the
+ * repository), which sets ETag and Cache-Control and returns the serialized body.
+ */
 @ApiTags('public')
 @Public()
 @Controller('v1/public')
@@ -29,6 +32,7 @@ export class PublicPostsController {
   constructor(
     private readonly posts: PublicPostsRepository,
     private readonly cursors: CursorCodec,
+    private readonly cache: PublicCache,
   ) {}
 
   @Get('posts')
@@ -46,34 +50,37 @@ export class PublicPostsController {
   }
 
   @Get('authors/:handle/posts/:slug')
-  async get(
+  get(
     @Param('handle') handle: string,
     @Param('slug') slug: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const row = await this.posts.find(handle, slug);
-    if (!row) throw new NotFoundProblem('post');
-    // A published post changes only by an edit, never by the clock.
-    res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);
-    return toPublicPost(row);
+    // A 404 is not cached: a scheduled post's page appears by the clock alone.
+    return this.cache.serve(JSON.stringify(['post', handle, slug]), res, async () => {
+      const row = await this.posts.find(handle, slug);
+      if (!row) throw new NotFoundProblem('post');
+      // A published post changes only by a write, never by the clock.
+      return { body: toPublicPost(row), changesInMs: null };
+    });
   }
 
-  private async page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
-    let untilNext: number | null = null;
-    const { items, nextCursor } = await paginate(
-      this.cursors,
-      list,
-      query,
-      async (after, limit) => {
-        const result = await this.posts.page({ ...filter, after }, limit);
-        untilNext = result.untilNext;
-        return result.rows;
-      },
-      (post) => ({ at: post.publishedAt, id: post.id }),
-    );
-    // Never cache past the instant a scheduled post would join the list.
-    const maxAge = Math.max(0, Math.min(maxAgeSeconds, untilNext ?? maxAgeSeconds));
-    res.setHeader('Cache-Control', `public, max-age=${maxAge}`);
-    return { items: items.map(toPublicPost), nextCursor };
+  private page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
+    const key = JSON.stringify(['list', list, query.limit, query.cursor ?? null]);
+    return this.cache.serve(key, res, async () => {
+      let changesInMs: number | null = null;
+      const { items, nextCursor } = await paginate(
+        this.cursors,
+        list,
+        query,
+        async (after, limit) => {
+          const result = await this.posts.page({ ...filter, after }, limit);
+          changesInMs = result.msUntilNext;
+          return result.rows;
+        },
+        (post) => ({ at: post.publishedAt, id: post.id }),
+      );
+      // Never kept past the instant a scheduled post would join the list.
+      return { body: { items: items.map(toPublicPost), nextCursor }, changesInMs };
+    });
   }
 }

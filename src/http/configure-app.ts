@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
+import { PublicCache } from '../public-reading/public-cache.js';
+import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { requestLogging } from './request-logging.js';
@@ -21,6 +23,8 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
   app.use(jsonOnly);
+  // A cached public response needs nothing below (public-cache.middleware.ts).
+  app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);
   app.use(middlewareErrors);

@@ -12,7 +12,7 @@ export interface Computed {
   changesInMs: number | null;
 }
 
-interface Entry {
+export interface Entry {
   body: string;
   etag: string;
   /** performance.now() instants: when the clock changes the response, and when it is dropped. */
@@ -62,12 +62,11 @@ export class PublicCache {
 
   /** Serves `key` from the cache or computes it; sets ETag and Cache-Control; returns the body. */
   async serve(key: string, res: Response, compute: () => Promise<Computed>): Promise<string> {
-    const active = this.entries && this.listening;
-    if (!active) this.stats.bypasses++;
-    let entry = active ? this.fresh(key) : undefined;
-    if (entry) this.stats.hits++;
-    else {
+    const active = this.active;
+    let entry = active ? this.lookup(key) : undefined;
+    if (!entry) {
       if (active) this.stats.misses++;
+      else this.stats.bypasses++;
       const generation = this.generation;
       const started = performance.now();
       const computed = await compute();
@@ -79,11 +78,35 @@ export class PublicCache {
         this.store(key, entry, generation);
       }
     }
+    this.setHeaders(res, entry);
+    return entry.body;
+  }
+
+  /**
+   * The fast path (public-cache.middleware.ts): a fresh entry under `key`, counted as a hit,
+   * or undefined (the request then takes the full route, which counts the miss or bypass).
+   */
+  lookup(key: string): Entry | undefined {
+    if (!this.active) return undefined;
+    const entry = this.entries!.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= performance.now()) {
+      this.entries!.delete(key);
+      return undefined;
+    }
+    this.stats.hits++;
+    return entry;
+  }
+
+  setHeaders(res: Response, entry: Entry): void {
     const maxAgeMs = Math.max(0, Math.min(httpMaxAgeMs, entry.changesAt - performance.now()));
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('ETag', entry.etag);
     res.setHeader('Cache-Control', `public, max-age=${Math.floor(maxAgeMs / 1000)}`);
-    return entry.body;
+  }
+
+  private get active(): boolean {
+    return this.entries !== null && this.listening;
   }
 
   /** A committed write changed public content: drop everything computed before it. */
@@ -108,14 +131,6 @@ export class PublicCache {
 
   get size(): { entries: number; bytes: number } {
     return { entries: this.entries?.size ?? 0, bytes: this.entries?.calculatedSize ?? 0 };
-  }
-
-  private fresh(key: string): Entry | undefined {
-    const entry = this.entries!.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt > performance.now()) return entry;
-    this.entries!.delete(key);
-    return undefined;
   }
 
   private store(key: string, entry: Entry, generation: number): void {

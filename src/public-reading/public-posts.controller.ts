@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../auth/access/access.decorators.js';
 import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
@@ -23,7 +23,8 @@ function toPublicPost(row: PublicPostRow) {
 
 /**
  * Public reading. Every response goes through the public cache (a layer above the
- * repository), which sets ETag and Cache-Control and returns the serialized body.
+ * repository), which sets ETag and Cache-Control and returns the serialized body. Entries
+ * are keyed by the URL as sent, which the cache's fast path looks up before routing.
  */
 @ApiTags('public')
 @Public()
@@ -36,27 +37,29 @@ export class PublicPostsController {
   ) {}
 
   @Get('posts')
-  list(@Query() query: PageQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page('public', {}, query, res);
+  list(@Query() query: PageQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.page('public', {}, query, req, res);
   }
 
   @Get('authors/:handle/posts')
   listByAuthor(
     @Param('handle') handle: string,
     @Query() query: PageQuery,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.page(`public:${handle}`, { handle }, query, res);
+    return this.page(`public:${handle}`, { handle }, query, req, res);
   }
 
   @Get('authors/:handle/posts/:slug')
   get(
     @Param('handle') handle: string,
     @Param('slug') slug: string,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     // A 404 is not cached: a scheduled post's page appears by the clock alone.
-    return this.cache.serve(JSON.stringify(['post', handle, slug]), res, async () => {
+    return this.cache.serve(req.originalUrl, res, async () => {
       const row = await this.posts.find(handle, slug);
       if (!row) throw new NotFoundProblem('post');
       // A published post changes only by a write, never by the clock.
@@ -64,9 +67,8 @@ export class PublicPostsController {
     });
   }
 
-  private page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
-    const key = JSON.stringify(['list', list, query.limit, query.cursor ?? null]);
-    return this.cache.serve(key, res, async () => {
+  private page(list: string, filter: PublicFilter, query: PageQuery, req: Request, res: Response) {
+    return this.cache.serve(req.originalUrl, res, async () => {
       let changesInMs: number | null = null;
       const { items, nextCursor } = await paginate(
         this.cursors,

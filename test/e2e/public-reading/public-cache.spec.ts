@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pg from 'pg';
+import request from 'supertest';
 import { inject } from 'vitest';
 import { signUp } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
@@ -68,6 +69,19 @@ describe('the public cache (two instances on one database)', () => {
     expect(second.headers['content-type']).toMatch(/^application\/json/);
     expect(second.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
     await b.reader.get(path).set('If-None-Match', first.headers.etag).expect(304);
+    // A hit (answered before routing) carries the headers a miss carries, no cookie among them.
+    const names = (h: Record<string, unknown>) => Object.keys(h).filter((n) => n !== 'date').sort();
+    expect(names(second.headers)).toEqual(names(first.headers));
+    expect(second.headers['x-request-id']).toEqual(expect.any(String));
+    expect(second.headers['x-content-type-options']).toBe('nosniff');
+    expect(second.headers['set-cookie']).toBeUndefined();
+    const head = await request(b.app.getHttpServer()).head(path).expect(200);
+    expect(head.headers.etag).toBe(first.headers.etag);
+  });
+
+  it('keeps only responses the route validated: a bad query is refused on every request', async () => {
+    for (let i = 0; i < 2; i++) await b.reader.get('/v1/public/posts?limit=0').expect(400);
+    for (let i = 0; i < 2; i++) await b.reader.get('/v1/public/posts?cursor=forged').expect(400);
   });
 
   it('shows a scheduled post at its instant and not a moment before, on every instance', async () => {

@@ -4,6 +4,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import http from 'node:http';
@@ -111,13 +112,18 @@ async function seed() {
   return { signedIn: signedIn.map((s) => cookieFor(s.sid)), anonymous: anonymous.map((s) => ({ cookie: cookieFor(s.sid), token: s.csrfToken })) };
 }
 
-function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
+// BENCH_LOG_DIR=<dir> keeps each process's log there (otherwise discarded).
+const logDir = process.env.BENCH_LOG_DIR;
+if (logDir) await mkdir(logDir, { recursive: true });
+
+function start(command: string, args: string[], env: Record<string, string>, name: string): ChildProcess {
+  const output = logDir ? openSync(path.join(logDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.log`), 'w') : 'ignore';
   // An IPC channel, for bench/probe.mjs's figures.
-  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', output, 'inherit', 'ipc'] });
 }
 
 async function waitFor(url: string) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).status < 500) return;
     } catch {
@@ -307,6 +313,9 @@ async function main() {
 
     // BENCH_NODE_ARGS, e.g. --cpu-prof, for profiling Byline under the same load.
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // BENCH_ENV='NAME=value ...': settings for every Byline instance, for A/B trials
+    // (e.g. JOBS_ENABLED=false, PASSWORD_HASH_CONCURRENCY=2).
+    const extraEnv = Object.fromEntries((process.env.BENCH_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
     const byline = {} as Record<InstanceName, { base: string; child: ChildProcess }>;
     for (const [name, env] of Object.entries(instances) as Array<[InstanceName, Record<string, string>]>) {
       const port = await freePort();
@@ -316,13 +325,14 @@ async function main() {
         NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         // One instance runs the jobs, as one would win the advisory lock in production.
         JOBS_ENABLED: name === 'byline' ? 'true' : 'false',
+        ...extraEnv,
         ...env,
-      });
+      }, name);
       processes.push(child);
       byline[name] = { base: `http://127.0.0.1:${port}`, child };
     }
     const baselinePort = await freePort();
-    const baseline = start('node', ['bench/baseline-server.mjs'], { DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(baselinePort) });
+    const baseline = start('node', ['bench/baseline-server.mjs'], { DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(baselinePort) }, 'baseline');
     processes.push(baseline);
     const B = `http://127.0.0.1:${baselinePort}`;
     for (const { base } of Object.values(byline)) await waitFor(`${base}/health/live`);
@@ -395,10 +405,17 @@ async function main() {
     let authGetCounts: Awaited<ReturnType<typeof counted>> | undefined;
     for (const scenario of chosen) {
       const target = byline[scenario.instance].base;
-      const byline1 = scenario === authGet ? (authGetCounts = await counted(() => load(target, scenario))) : await load(target, scenario);
-      const base1 = await load(B, scenario);
-      const byline2 = await load(target, scenario);
-      const base2 = await load(B, scenario);
+      // autocannon stops with requests still queued in the server (sign-ins waiting for a
+      // hashing slot): let them finish, or the next run meets a full queue and 503s.
+      const settled = async <T>(run: T | Promise<T>) => {
+        const result = await run;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return result;
+      };
+      const byline1 = await settled(scenario === authGet ? (authGetCounts = await counted(() => load(target, scenario))) : load(target, scenario));
+      const base1 = await settled(load(B, scenario));
+      const byline2 = await settled(load(target, scenario));
+      const base2 = await settled(load(B, scenario));
       const a = summarise([byline1, byline2]);
       const b = summarise([base1, base2]);
       rows.push({ scenario: scenario.name, instance: scenario.instance, target: scenario.target, byline: a, baseline: b, ratio: a.rps / b.rps, statuses: [byline1.statuses, byline2.statuses] });

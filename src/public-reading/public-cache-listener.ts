@@ -8,6 +8,12 @@ import { PublicCache } from './public-cache.js';
 export const publicContentChannel = 'byline_public_content';
 const firstRetryMs = 100;
 const maxRetryMs = 5000;
+/**
+ * A connection that dies without a FIN or RST (a network partition) would not end, and the
+ * cache would go on trusting it: a periodic query bounds how long that can go unnoticed.
+ */
+const heartbeatMs = 10_000;
+const heartbeatTimeoutMs = 5_000;
 
 /**
  * Holds one dedicated connection (not from the pool: a pooled connection is handed to other
@@ -22,6 +28,7 @@ export class PublicCacheListener implements OnApplicationBootstrap, OnModuleDest
   private stopped = false;
   private retryMs = firstRetryMs;
   private retryTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   /** Tests only: awaited before each reconnection attempt. */
   testHooks: { beforeReconnect?: () => Promise<void> } = {};
 
@@ -43,6 +50,7 @@ export class PublicCacheListener implements OnApplicationBootstrap, OnModuleDest
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
@@ -53,6 +61,7 @@ export class PublicCacheListener implements OnApplicationBootstrap, OnModuleDest
       connectionString: this.config.databaseUrl,
       application_name: 'byline-public-cache',
       connectionTimeoutMillis: 5000,
+      query_timeout: heartbeatTimeoutMs,
       keepAlive: true,
     });
     client.on('error', (error) => this.logger.warn(`public cache listener: ${error.message}`));
@@ -73,6 +82,14 @@ export class PublicCacheListener implements OnApplicationBootstrap, OnModuleDest
     }
     this.client = client;
     this.retryMs = firstRetryMs;
+    this.heartbeat = setInterval(() => {
+      client.query('SELECT 1').catch(() => {
+        // Given up on at once: ending a partitioned socket can itself take minutes.
+        this.lost(client);
+        void client.end().catch(() => {});
+      });
+    }, heartbeatMs);
+    this.heartbeat.unref();
     // Listening from here on; anything cached before is flushed.
     this.cache.setListening(true);
   }
@@ -80,6 +97,8 @@ export class PublicCacheListener implements OnApplicationBootstrap, OnModuleDest
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.cache.setListening(false);
     this.logger.warn('public cache listener lost its connection; the cache is bypassed');
     this.retry();

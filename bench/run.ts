@@ -429,6 +429,9 @@ async function main() {
       const [[a, probe], b] = [await probed(byline.byline.child, () => paced(A, authGet, rate)), await paced(B, authGet, rate)];
       console.log(`paced ${rate}/s: Byline p50 ${a.p50} p99 ${a.p99} max ${a.max}; baseline p50 ${b.p50} p99 ${b.p99}`);
       console.log(`  Byline's event loop, pool and GC over that run: ${JSON.stringify(probe)}`);
+      const [[withLogins, logins], loginProbe] = await probed(byline.byline.child, () => Promise.all([paced(A, authGet, rate), load(A, login)]));
+      console.log(`paced ${rate}/s while logins run flat out (${logins.rps.toFixed(0)}/s, ${logins.errors} errors): p50 ${withLogins.p50} p99 ${withLogins.p99} max ${withLogins.max}`);
+      console.log(`  Byline's event loop, pool and GC over that run: ${JSON.stringify(loginProbe)}`);
       return;
     }
     const saturation = rows[0].byline.rps;
@@ -498,7 +501,7 @@ async function main() {
     }
     targets.push(
       { target: 'signed-in list p99 at half saturation ≤ 25 ms', figure: `${halfRate.p99} ms at ${half}/s`, met: halfRate.p99 <= 25 && halfRate.errors === 0 },
-      { target: 'the same while logins run flat out ≤ 2 × 25 ms', figure: `${halfWithLogins.p99} ms`, met: halfWithLogins.p99 <= 50 && halfWithLogins.errors === 0 },
+      { target: 'the same while logins run flat out ≤ 2 × 25 ms', figure: `${halfWithLogins.p99} ms (${(halfWithLogins.p99 / halfRate.p99).toFixed(2)} × the p99 without logins; ${loginsAlongside.rps.toFixed(0)} logins/s)`, met: halfWithLogins.p99 <= 50 && halfWithLogins.errors === 0 },
       { target: 'row-level security and rate limits together cost ≤ 10% of signed-in throughput', figure: 'not measured here: the switches come with issues 11 and 17', met: null },
       { target: '0 session writes per GET inside the touch window', figure: `${s.sessionTableWrites} writes over ${authGetCounts!.requests} GETs`, met: s.sessionTableWrites === 0 },
       { target: 'resident memory flat over the minute (within 10%)', figure: `${memoryAfterWarmUp.toFixed(0)} → ${memoryAfterLoad.toFixed(0)} MiB`, met: memoryAfterLoad <= memoryAfterWarmUp * 1.1 },

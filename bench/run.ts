@@ -14,6 +14,8 @@ import signature from 'cookie-signature';
 import pg from 'pg';
 import { freePort, serverOrTemporary } from '../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../src/database/migrations.js';
+import { loadConfig } from '../src/config/config.js';
+import { RateLimiter } from '../src/rate-limits/rate-limiter.service.js';
 
 // DATABASE_URL's server, else the local one on 5432, else an embedded server.
 async function databaseServer(): Promise<{ url: string; stop?: () => Promise<void> }> {
@@ -282,6 +284,85 @@ async function invalidationDelays(base: string, samples = 20): Promise<number[]>
   return delays.sort((a, b) => a - b);
 }
 
+/**
+ * The rate limiter's cost on the signed-in GET: the same build with RATE_LIMIT_ENABLED=false
+ * beside the one with limits on (in process), loaded A B A B; with BENCH_REDIS_URL set, also
+ * the limits shared through that Redis. Besides throughput, the server's CPU time per request
+ * (from /proc), which a busy machine disturbs far less.
+ */
+async function limiterCost(env: Record<string, string>, scenario: Scenario, onBase: string, onPid: number) {
+  const variants: Array<{ name: string; env: Record<string, string> }> = [{ name: 'off', env: { RATE_LIMIT_ENABLED: 'false' } }];
+  if (process.env.BENCH_REDIS_URL) {
+    variants.push({ name: 'redis', env: { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_KEY_PREFIX: `byline-bench:${process.pid}` } });
+  }
+  const servers: Record<string, { base: string; pid: number }> = { 'in process': { base: onBase, pid: onPid } };
+  const children: ChildProcess[] = [];
+  const cpuMs = async (pid: number) => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  try {
+    for (const variant of variants) {
+      const port = await freePort();
+      const child = start('node', ['--max-old-space-size=256', 'dist/main.js'], { ...env, ...variant.env, PORT: String(port) }, `limiter-${variant.name}`);
+      children.push(child);
+      servers[variant.name] = { base: `http://127.0.0.1:${port}`, pid: child.pid! };
+      await waitFor(`${servers[variant.name].base}/health/live`);
+      await load(servers[variant.name].base, scenario, { duration: 2 });
+    }
+    const runs: Record<string, Array<Figures & { cpuMs: number }>> = {};
+    for (let round = 0; round < 2; round++) {
+      for (const [name, { base, pid }] of Object.entries(servers)) {
+        const before = await cpuMs(pid);
+        const figures = await load(base, scenario);
+        (runs[name] ??= []).push({ ...figures, cpuMs: (await cpuMs(pid)) - before });
+      }
+    }
+    const figures = Object.fromEntries(
+      Object.entries(runs).map(([name, list]) => [
+        name,
+        {
+          rps: summarise(list).rps,
+          cpuMsPerRequest: list.reduce((n, r) => n + r.cpuMs, 0) / list.reduce((n, r) => n + r.requests, 0),
+        },
+      ]),
+    );
+    const off = figures.off;
+    const parts = Object.entries(figures)
+      .filter(([name]) => name !== 'off')
+      .map(([name, f]) =>
+        `${name} ${f.rps.toFixed(0)}/s (${((1 - f.rps / off.rps) * 100).toFixed(1)}% fewer), ` +
+        `${f.cpuMsPerRequest.toFixed(3)} ms CPU (${((f.cpuMsPerRequest / off.cpuMsPerRequest - 1) * 100).toFixed(1)}% more)`,
+      );
+    return { figures, summary: `off ${off.rps.toFixed(0)}/s, ${off.cpuMsPerRequest.toFixed(3)} ms CPU a request; ${parts.join('; ')}` };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+/**
+ * The limiter alone, in this process: CPU time per spend() over 200 spenders (in process,
+ * and through BENCH_REDIS_URL when set). A tight loop, so a busy machine barely moves it.
+ */
+async function limiterMicro() {
+  const results: Record<string, { cpuMicroseconds: number; wallMicroseconds: number }> = {};
+  const variants: Record<string, Record<string, string>> = { 'in process': {} };
+  if (process.env.BENCH_REDIS_URL) variants.redis = { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_KEY_PREFIX: `byline-bench-micro:${process.pid}` };
+  for (const [name, env] of Object.entries(variants)) {
+    const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_READS: '10000000', ...env });
+    const limiter = new RateLimiter({ ...config, databaseUrl: url });
+    const calls = name === 'redis' ? 5000 : 50_000;
+    for (let i = 0; i < 500; i++) await limiter.spend('reads', `user:${i % 200}`);
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    for (let i = 0; i < calls; i++) await limiter.spend('reads', `user:${i % 200}`);
+    const used = process.cpuUsage(cpu);
+    results[name] = { cpuMicroseconds: (used.user + used.system) / calls, wallMicroseconds: ((performance.now() - wall) * 1000) / calls };
+    limiter.onModuleDestroy();
+  }
+  return results;
+}
+
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const summarise = (runs: Figures[]): Figures => ({
   rps: mean(runs.map((r) => r.rps)),
@@ -316,13 +397,20 @@ async function main() {
     // BENCH_ENV='NAME=value ...': settings for every Byline instance, for A/B trials
     // (e.g. JOBS_ENABLED=false, PASSWORD_HASH_CONCURRENCY=2).
     const extraEnv = Object.fromEntries((process.env.BENCH_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+    const bylineEnv: Record<string, string> = {
+      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      // The limiter stays on and counts every request, but the load comes from one address
+      // and 200 users, far past the real budgets; limiterCost() measures what it costs.
+      RATE_LIMIT_WRITES: '10000000', RATE_LIMIT_READS: '10000000', RATE_LIMIT_PUBLIC_READS: '10000000',
+    };
     const byline = {} as Record<InstanceName, { base: string; child: ChildProcess }>;
     for (const [name, env] of Object.entries(instances) as Array<[InstanceName, Record<string, string>]>) {
       const port = await freePort();
       // As the production image runs it (Dockerfile): a bounded old generation, so V8 collects
       // instead of growing toward the machine's memory (bench/README.md).
       const child = start('node', ['--max-old-space-size=256', '--import', './bench/probe.mjs', ...nodeArgs, 'dist/main.js'], {
-        NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+        ...bylineEnv,
+        PORT: String(port),
         // One instance runs the jobs, as one would win the advisory lock in production.
         JOBS_ENABLED: name === 'byline' ? 'true' : 'false',
         ...extraEnv,
@@ -422,6 +510,12 @@ async function main() {
       console.log(`  ${scenario.name}: Byline ${a.rps.toFixed(0)}/s (${a.errors} errors), baseline ${b.rps.toFixed(0)}/s`);
     }
 
+    // BENCH_ONLY=limiter runs only the rate limiter's cost.
+    const limiter = !only || only === 'limiter' ? await limiterCost({ ...bylineEnv, JOBS_ENABLED: 'false' }, authGet, A, byline.byline.child.pid!) : undefined;
+    if (limiter) console.log(`  rate limiter on the signed-in GET: ${limiter.summary}`);
+    const limiterAlone = limiter && (await limiterMicro());
+    if (limiterAlone) console.log(`  the limiter alone, per request: ${JSON.stringify(limiterAlone)}`);
+
     if (only) {
       for (const row of rows) console.log(`${row.scenario}: ratio ${row.ratio.toFixed(3)}`);
       if (rows[0]?.scenario !== authGet.name) return;
@@ -472,6 +566,7 @@ async function main() {
       },
       invalidationDelayMs: { median: delays[Math.floor(delays.length / 2)], max: delays[delays.length - 1], samples: delays.length },
       memoryMiB: { afterWarmUp: memoryAfterWarmUp, after60sOfLoad: memoryAfterLoad },
+      rateLimiter: { ...limiter, alone: limiterAlone },
     };
     await mkdir('bench/results', { recursive: true });
     const file = path.join('bench/results', `${report.at.replace(/[:.]/g, '-')}.json`);
@@ -490,6 +585,7 @@ async function main() {
     console.log(`The same while logins run flat out (${loginsAlongside.rps.toFixed(0)} logins/s, ${loginsAlongside.errors} refused or failed): p50 ${halfWithLogins.p50} ms, p99 ${halfWithLogins.p99} ms, max ${halfWithLogins.max} ms, ${halfWithLogins.errors} errors; ${p(loginsProbe)}.`);
     console.log(`Public cache invalidation, commit → 404 on the instance that had it cached: median ${report.invalidationDelayMs.median.toFixed(1)} ms, max ${report.invalidationDelayMs.max.toFixed(1)} ms over ${delays.length} unpublishes.`);
     console.log(`Byline RSS: ${report.memoryMiB.afterWarmUp.toFixed(1)} MiB after warm-up, ${report.memoryMiB.after60sOfLoad.toFixed(1)} MiB after 60 s more load.`);
+    console.log(`Rate limiter on the signed-in GET: ${limiter!.summary}; alone, per request: ${JSON.stringify(limiterAlone)}.`);
 
     // Every target of issue 18, with its figure, from this run.
     const targets: Array<{ target: string; figure: string; met: boolean | null }> = [];
@@ -502,7 +598,12 @@ async function main() {
     targets.push(
       { target: 'signed-in list p99 at half saturation ≤ 25 ms', figure: `${halfRate.p99} ms at ${half}/s`, met: halfRate.p99 <= 25 && halfRate.errors === 0 },
       { target: 'the same while logins run flat out ≤ 2 × 25 ms', figure: `${halfWithLogins.p99} ms (${(halfWithLogins.p99 / halfRate.p99).toFixed(2)} × the p99 without logins; ${loginsAlongside.rps.toFixed(0)} logins/s)`, met: halfWithLogins.p99 <= 50 && halfWithLogins.errors === 0 },
-      { target: 'row-level security and rate limits together cost ≤ 10% of signed-in throughput', figure: 'not measured here: the switches come with issues 11 and 17', met: null },
+      {
+        // Rate limits: limiterCost() (issue 17). Row-level security: issue 11 adds its switch.
+        target: 'row-level security and rate limits together cost ≤ 10% of signed-in throughput',
+        figure: `rate limits (in process): ${((1 - limiter!.figures['in process'].rps / limiter!.figures.off.rps) * 100).toFixed(1)}% fewer requests/s; row-level security: not measured yet`,
+        met: null,
+      },
       { target: '0 session writes per GET inside the touch window', figure: `${s.sessionTableWrites} writes over ${authGetCounts!.requests} GETs`, met: s.sessionTableWrites === 0 },
       { target: 'resident memory flat over the minute (within 10%)', figure: `${memoryAfterWarmUp.toFixed(0)} → ${memoryAfterLoad.toFixed(0)} MiB`, met: memoryAfterLoad <= memoryAfterWarmUp * 1.1 },
       { target: 'an unpublish leaves other instances’ caches within 100 ms of commit', figure: `max ${report.invalidationDelayMs.max.toFixed(1)} ms (median ${report.invalidationDelayMs.median.toFixed(1)})`, met: report.invalidationDelayMs.max <= 100 },

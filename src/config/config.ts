@@ -6,6 +6,7 @@ const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'dev
 
 const positiveSeconds = z.coerce.number().int().positive();
 const intervalSeconds = z.coerce.number().positive().max(7 * 24 * 3600);
+const budget = z.coerce.number().int().min(1).max(10_000_000);
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const environment = z
@@ -44,6 +45,14 @@ const environment = z
     PUBLIC_CACHE: z.enum(['on', 'off']).default('on'),
     PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
     PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
+    // Rate limits: shared through Redis when REDIS_URL is set, else kept in this process.
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    RATE_LIMIT_ENABLED: booleanSetting.default(true),
+    RATE_LIMIT_WINDOW_SECONDS: positiveSeconds.max(24 * 3600).default(60),
+    RATE_LIMIT_WRITES: budget.default(60),
+    RATE_LIMIT_READS: budget.default(600),
+    RATE_LIMIT_PUBLIC_READS: budget.default(1200),
+    RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('byline:rl'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -113,6 +122,15 @@ function toConfig(env: z.infer<typeof environment>) {
       enabled: env.PUBLIC_CACHE === 'on',
       maxBytes: env.PUBLIC_CACHE_MAX_BYTES,
       ttlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
+    },
+    rateLimits: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      redisUrl: env.REDIS_URL,
+      keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      writes: env.RATE_LIMIT_WRITES,
+      reads: env.RATE_LIMIT_READS,
+      publicReads: env.RATE_LIMIT_PUBLIC_READS,
     },
   };
 }

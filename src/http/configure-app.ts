@@ -7,6 +7,8 @@ import { installSessions } from '../auth/session/session.middleware.js';
 import { PublicCache } from '../public-reading/public-cache.js';
 import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
+import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
+import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { requestLogging } from './request-logging.js';
 
@@ -23,10 +25,12 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
   app.use(jsonOnly);
-  // A cached public response needs nothing below (public-cache.middleware.ts).
-  app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);
+  app.use(rateLimits(app.get(RateLimiter)));
+  // A cached public response needs nothing below (public-cache.middleware.ts); rate limits
+  // apply to it like to any public read.
+  app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

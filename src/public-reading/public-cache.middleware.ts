@@ -4,11 +4,11 @@ import type { PublicCache } from './public-cache.js';
 const publicPrefix = '/v1/public/';
 
 /**
- * Answers a public GET from the cache before the rest of the pipeline (body parsing,
- * sessions, Nest's router, guards and pipes) runs: a hit needs none of it, and skipping it
- * is most of what a hit saves. Installed after request logging, helmet and the default
- * Cache-Control, so a hit carries the same headers and log line as a miss. The key is the
- * URL as sent; only responses the route computed (so validated) are ever stored under it.
+ * Answers a public GET from the cache before Nest's router, guards, pipes and interceptors
+ * run: a hit needs none of them. Installed after request logging, helmet, the default
+ * Cache-Control and the rate limits, so a hit is counted against the same budget and
+ * carries the same headers and log line as a miss. The key is the URL as sent; only
+ * responses the route computed (so validated) are ever stored under it.
  */
 export function publicCacheFastPath(cache: PublicCache) {
   return (req: Request, res: Response, next: NextFunction): void => {

@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
+import { PublicCache } from '../public-reading/public-cache.js';
+import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
 import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
@@ -30,6 +32,9 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(refuseHostileInput);
   installSessions(app, config);
   app.use(rateLimits(app.get(RateLimiter)));
+  // A cached public response needs nothing below (public-cache.middleware.ts); rate limits
+  // apply to it like to any public read.
+  app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

@@ -895,7 +895,7 @@ export interface components {
              * @example role.granted
              * @enum {string}
              */
-            action: "user.signed_up" | "auth.login_succeeded" | "auth.login_failed" | "auth.logged_out" | "auth.password_changed" | "session.revoked" | "role.created" | "role.updated" | "role.deleted" | "role.granted" | "role.revoked" | "user.disabled" | "user.enabled";
+            action: "user.signed_up" | "auth.login_succeeded" | "auth.login_failed" | "auth.logged_out" | "auth.password_changed" | "auth.password_change_failed" | "session.revoked" | "role.created" | "role.updated" | "role.deleted" | "role.granted" | "role.revoked" | "role.escalation_refused" | "user.disabled" | "user.enabled";
             target: {
                 /** @example user */
                 type: string;
@@ -1397,6 +1397,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; report it with the requestId. */
             500: {
                 headers: {
@@ -1441,6 +1451,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
             };
             /** @description An unexpected error; report it with the requestId. */
             500: {
@@ -1496,6 +1516,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error; report it with the requestId. */
             500: {
                 headers: {
@@ -1525,7 +1555,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque; from the previous page’s nextCursor. */
                 cursor?: string;
-                action?: "user.signed_up" | "auth.login_succeeded" | "auth.login_failed" | "auth.logged_out" | "auth.password_changed" | "session.revoked" | "role.created" | "role.updated" | "role.deleted" | "role.granted" | "role.revoked" | "user.disabled" | "user.enabled";
+                action?: "user.signed_up" | "auth.login_succeeded" | "auth.login_failed" | "auth.logged_out" | "auth.password_changed" | "auth.password_change_failed" | "session.revoked" | "role.created" | "role.updated" | "role.deleted" | "role.granted" | "role.revoked" | "role.escalation_refused" | "user.disabled" | "user.enabled";
             };
             header?: {
                 /** @description An ETag from an earlier response; 304 with no body when the response would be the same. */
@@ -1559,7 +1589,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1660,6 +1690,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests; wait Retry-After seconds. */
             429: {
                 headers: {
@@ -1722,7 +1762,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description A field is invalid, or the password is too weak. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid, or the password is too weak. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1834,7 +1874,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1939,7 +1979,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2060,6 +2100,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description No session, or it has ended. */
             401: {
                 headers: {
@@ -2141,6 +2191,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description No session, or it has ended. */
             401: {
                 headers: {
@@ -2209,7 +2269,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2329,7 +2389,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2459,7 +2519,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A field is invalid, or the new password is too weak. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid, or the new password is too weak. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2579,6 +2639,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description No session, or it has ended. */
             401: {
                 headers: {
@@ -2670,6 +2740,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description No session, or it has ended. */
             401: {
                 headers: {
@@ -2756,7 +2836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Role"];
                 };
             };
-            /** @description A field is invalid or names an unknown permission. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description A field is invalid or names an unknown permission. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2776,7 +2856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
+            /** @description The role holds a permission the caller does not. No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2884,7 +2964,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2904,7 +2984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
+            /** @description Only an admin may change the admin role. No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3018,7 +3098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Role"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3038,7 +3118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
+            /** @description The role, before or after the change, holds a permission the caller does not. No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3147,7 +3227,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3167,7 +3247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
+            /** @description The role holds a permission the caller does not. No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3266,7 +3346,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3286,7 +3366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
+            /** @description Only an admin may revoke the admin role. No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `roles.manage` permission. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3411,7 +3491,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3505,7 +3585,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3525,7 +3605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `users.manage` permission. */
+            /** @description Only an admin may disable or enable an admin. No valid X-CSRF-Token for this session, or a cross-site browser request. The caller lacks the `users.manage` permission. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3651,7 +3731,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3737,7 +3817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3880,6 +3960,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
             /** @description No session, or it has ended. */
             401: {
                 headers: {
@@ -3958,7 +4048,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4082,7 +4172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4230,7 +4320,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description publishAt is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description publishAt is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4374,7 +4464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4529,7 +4619,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4615,7 +4705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tag"];
                 };
             };
-            /** @description The name is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description The name is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4743,7 +4833,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4878,7 +4968,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4965,7 +5055,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5048,6 +5138,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request holds U+0000, or a query parameter this route does not take. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
             };
             /** @description No such author or post, or it is a draft or still scheduled. */
             404: {
@@ -5134,7 +5234,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5230,7 +5330,7 @@ export interface operations {
                     "application/json": components["schemas"]["NewWebhook"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5358,7 +5458,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5482,7 +5582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description A field is invalid. The body is not valid JSON, or does not decode. */
+            /** @description A field is invalid. The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5619,7 +5719,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid. */
+            /** @description A query parameter is invalid. The request holds U+0000, or a query parameter this route does not take. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5722,7 +5822,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not valid JSON, or does not decode. The Idempotency-Key is malformed. */
+            /** @description The body is not valid JSON, or does not decode. The request holds U+0000, or a query parameter this route does not take. The Idempotency-Key is malformed. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

@@ -2,19 +2,27 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from
 import { ApiTags } from '@nestjs/swagger';
 import { type Origin, RequestOrigin } from '../../audit/origin.js';
 import { RequirePermission } from '../../auth/access/access.decorators.js';
+import { CurrentUser } from '../../auth/access/current-user.decorator.js';
+import type { AuthUser } from '../../auth/auth-user.js';
 import { permissionDescriptions } from '../../auth/access/permissions.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
+import { RoleEscalation } from './role-escalation.js';
 import { RolesService } from './roles.service.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
 import { PermissionList, Role, RoleList } from './role.schema.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
+// Every write below is checked against the no-escalation rule first (see escalation.ts).
+
 @ApiTags('admin')
 @RequirePermission('roles.manage')
 @Controller('v1/admin')
 export class RolesController {
-  constructor(private readonly roles: RolesService) {}
+  constructor(
+    private readonly roles: RolesService,
+    private readonly escalation: RoleEscalation,
+  ) {}
 
   @Get('permissions')
   @Operation({ id: 'listPermissions', summary: 'Every permission Byline knows', status: 200, body: PermissionList })
@@ -37,9 +45,14 @@ export class RolesController {
     summary: 'Create a role',
     status: 201,
     body: Role,
-    problems: { 400: 'A field is invalid or names an unknown permission.', 409: 'The name is taken.' },
+    problems: {
+      400: 'A field is invalid or names an unknown permission.',
+      403: 'The role holds a permission the caller does not.',
+      409: 'The name is taken.',
+    },
   })
-  create(@Body() input: CreateRoleDto, @RequestOrigin() origin: Origin) {
+  async create(@Body() input: CreateRoleDto, @CurrentUser() user: AuthUser, @RequestOrigin() origin: Origin) {
+    await this.escalation.assertMay(user, 'create', { name: input.name, permissions: input.permissions }, origin);
     return this.roles.create(input, origin);
   }
 
@@ -49,9 +62,23 @@ export class RolesController {
     summary: 'Change a role’s description or permissions',
     status: 200,
     body: Role,
-    problems: { 400: 'A field is invalid.', 404: 'No such role.', 409: 'The built-in admin role cannot be edited.' },
+    problems: {
+      400: 'A field is invalid.',
+      403: 'The role, before or after the change, holds a permission the caller does not.',
+      404: 'No such role.',
+      409: 'The built-in admin role cannot be edited.',
+    },
   })
-  update(@Param('name') name: string, @Body() input: UpdateRoleDto, @RequestOrigin() origin: Origin) {
+  async update(
+    @Param('name') name: string,
+    @Body() input: UpdateRoleDto,
+    @CurrentUser() user: AuthUser,
+    @RequestOrigin() origin: Origin,
+  ) {
+    // The role as it is and as it would be: editing a role one could not grant is escalation too.
+    const before = (await this.roles.find(name)) ?? { name, permissions: [] };
+    await this.escalation.assertMay(user, 'update', before, origin);
+    await this.escalation.assertMay(user, 'update', { name, permissions: input.permissions ?? [] }, origin);
     return this.roles.update(name, input, origin);
   }
 
@@ -61,9 +88,18 @@ export class RolesController {
     id: 'deleteRole',
     summary: 'Delete a role',
     status: 204,
-    problems: { 404: 'No such role.', 409: 'Built-in roles cannot be deleted.' },
+    problems: {
+      403: 'Only an admin may change the admin role.',
+      404: 'No such role.',
+      409: 'Built-in roles cannot be deleted.',
+    },
   })
-  async delete(@Param('name') name: string, @RequestOrigin() origin: Origin): Promise<void> {
+  async delete(
+    @Param('name') name: string,
+    @CurrentUser() user: AuthUser,
+    @RequestOrigin() origin: Origin,
+  ): Promise<void> {
+    await this.escalation.assertMay(user, 'delete', { name, permissions: [] }, origin);
     await this.roles.delete(name, origin);
   }
 
@@ -73,13 +109,16 @@ export class RolesController {
     id: 'grantRole',
     summary: 'Grant a role to a user (granting twice is fine)',
     status: 204,
-    problems: { 404: 'No such user or role.' },
+    problems: { 403: 'The role holds a permission the caller does not.', 404: 'No such user or role.' },
   })
   async grant(
     @Param('id', new UuidPipe('user')) userId: string,
     @Param('name') name: string,
+    @CurrentUser() user: AuthUser,
     @RequestOrigin() origin: Origin,
   ): Promise<void> {
+    const role = (await this.roles.find(name)) ?? { name, permissions: [] };
+    await this.escalation.assertMay(user, 'grant', role, origin, { type: 'user', id: userId });
     await this.roles.grant(userId, name, origin);
   }
 
@@ -89,13 +128,19 @@ export class RolesController {
     id: 'revokeRole',
     summary: 'Revoke a role from a user',
     status: 204,
-    problems: { 404: 'No such user or role.', 409: 'It would leave no enabled admin.' },
+    problems: {
+      403: 'Only an admin may revoke the admin role.',
+      404: 'No such user or role.',
+      409: 'It would leave no enabled admin.',
+    },
   })
   async revoke(
     @Param('id', new UuidPipe('user')) userId: string,
     @Param('name') name: string,
+    @CurrentUser() user: AuthUser,
     @RequestOrigin() origin: Origin,
   ): Promise<void> {
+    await this.escalation.assertMay(user, 'revoke', { name, permissions: [] }, origin, { type: 'user', id: userId });
     await this.roles.revoke(userId, name, origin);
   }
 }

@@ -11,6 +11,9 @@ import { PageQuery } from '../../http/pagination.dto.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
+import { CurrentUser } from '../../auth/access/current-user.decorator.js';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { RoleEscalation } from '../roles/role-escalation.js';
 import { AdminUsersRepository } from './admin-users.repository.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
 import { AdminUser, AdminUserPage } from './admin-user.schema.js';
@@ -43,6 +46,7 @@ export class AdminUsersController {
     private readonly sessions: SessionsRepository,
     private readonly audit: AuditLog,
     private readonly cursors: CursorCodec,
+    private readonly escalation: RoleEscalation,
   ) {}
 
   @RequirePermission('users.read')
@@ -67,11 +71,17 @@ export class AdminUsersController {
     summary: 'Disable or enable an account; disabling ends its sessions',
     status: 200,
     body: AdminUser,
-    problems: { 400: 'A field is invalid.', 404: 'No such user.', 409: 'It would disable the last enabled admin.' },
+    problems: {
+      400: 'A field is invalid.',
+      403: 'Only an admin may disable or enable an admin.',
+      404: 'No such user.',
+      409: 'It would disable the last enabled admin.',
+    },
   })
   update(
     @Param('id', new UuidPipe('user')) id: string,
     @Body() input: UpdateUserDto,
+    @CurrentUser() caller: AuthUser,
     @RequestOrigin() origin: Origin,
   ) {
     return this.users.transaction(async (tx) => {
@@ -79,8 +89,11 @@ export class AdminUsersController {
       if (!before) throw new NotFoundProblem('user');
       const wasDisabled = before.disabledAt !== null;
       if (wasDisabled === input.disabled) return view(before);
-      if (input.disabled && before.roles.some((r) => r.roleName === builtInRoles.admin)) {
-        await assertAnAdminRemains(tx, { userId: id });
+      if (before.roles.some((r) => r.roleName === builtInRoles.admin)) {
+        // Only an admin may disable (or re-enable) an admin.
+        const admin = { name: builtInRoles.admin, permissions: [] };
+        await this.escalation.assertMay(caller, 'disable', admin, origin, { type: 'user', id });
+        if (input.disabled) await assertAnAdminRemains(tx, { userId: id });
       }
       const after = await this.users.setDisabled(tx, id, input.disabled);
       const ended = input.disabled ? await this.sessions.endAllForUser(id, null, tx) : 0;

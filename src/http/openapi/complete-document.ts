@@ -108,7 +108,10 @@ function completeOperation(path: string, method: Method, operation: OperationObj
     add(415, 'The body is not application/json.');
     add(403, 'No valid X-CSRF-Token for this session, or a cross-site browser request.');
   }
+  // The input policy reads every request: U+0000 in the path, query or headers, and query
+  // parameters a route does not take, are refused before any handler runs.
   if (operation.parameters?.some((p) => 'in' in p && p.in === 'query')) add(400, 'A query parameter is invalid.');
+  add(400, 'The request holds U+0000, or a query parameter this route does not take.');
   if (access === 'signed-in' || access === 'permission') add(401, 'No session, or it has ended.');
   if (route?.access?.kind === 'permission') add(403, `The caller lacks the \`${route.access.permission}\` permission.`);
   if (idempotent) {

@@ -3,7 +3,7 @@ import { ApiExtension, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { Component } from './schemas.js';
 
 /** Problem statuses that only some routes give; the rest follow from the route (see complete-document.ts). */
-export type RouteProblem = 400 | 404 | 409 | 422;
+export type RouteProblem = 400 | 403 | 404 | 409 | 422;
 
 export interface OperationDoc {
   /** The method name a generated client gets: `listMyPosts`, `createPost`. */

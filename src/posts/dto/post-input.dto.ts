@@ -12,6 +12,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { Optional } from '../../http/optional.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -24,7 +25,7 @@ export class CreatePostDto {
   title: string;
 
   @ApiPropertyOptional({ maxLength: 200_000, example: 'The boats came in late.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200_000)
   body?: string;
@@ -35,7 +36,7 @@ export class CreatePostDto {
     maxLength: 120,
     description: 'Derived from the title when absent.',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'slug must be lower-case words joined by dashes' })
   @MaxLength(120)
@@ -47,7 +48,7 @@ export class CreatePostDto {
     pattern: '^\\d{4}-\\d{2}-\\d{2}$',
     description: 'A calendar date; defaults to the day of creation.',
   })
-  @IsOptional()
+  @Optional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'editorialDate must be YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'editorialDate must be a real calendar date' })
   editorialDate?: string;
@@ -60,21 +61,22 @@ export class CreatePostDto {
     example: '2026-12-01T12:00:00Z',
     description: 'When it goes live, with a time zone; null is a draft.',
   })
-  @IsOptional()
+  @IsOptional() // nullable: null makes it a draft
   @ValidateIf((_object, value) => value !== null)
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/(Z|[+-]\d\d:\d\d)$/, { message: 'publishAt must include a time zone' })
   publishAt?: string | null;
 
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50, description: 'Ids of my tags.' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   tagIds?: string[];
 }
 
-export class UpdatePostDto extends PartialType(CreatePostDto) {}
+// Every field may be absent; none but publishAt may be null.
+export class UpdatePostDto extends PartialType(CreatePostDto, { skipNullProperties: false }) {}
 
 export class PublishPostDto {
   @ApiPropertyOptional({
@@ -83,7 +85,7 @@ export class PublishPostDto {
     example: '2026-12-01T12:00:00Z',
     description: 'With a time zone; defaults to now.',
   })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/(Z|[+-]\d\d:\d\d)$/, { message: 'publishAt must include a time zone' })
   publishAt?: string;

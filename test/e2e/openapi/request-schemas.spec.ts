@@ -52,10 +52,18 @@ function disagreements(target: Function, schema: { properties: Record<string, Sc
       (name === 'minLength' || name === 'maxLength') && enforcedElsewhere[`${target.name}.${property}`]
         ? enforcedElsewhere[`${target.name}.${property}`][name]
         : (named(name)?.constraints?.[0] as unknown);
-    const optional = Boolean(named('isOptional'));
+    // Unnamed conditions are @ValidateIf: Optional() (src/http/optional.ts) skips an absent
+    // value, @ValidateIf(value !== null) lets null through. Asked rather than guessed.
+    const skips = (value: unknown) =>
+      own.some(
+        (r) =>
+          r.type === 'conditionalValidation' &&
+          !r.name &&
+          !(r.constraints[0] as (object: object, value: unknown) => boolean)({ [property]: value }, value),
+      );
+    const optional = Boolean(named('isOptional')) || skips(undefined);
     say(property, 'required', schema.required.includes(property), !optional);
-    // @ValidateIf(value !== null): the one unnamed condition Byline uses, to let null through.
-    say(property, 'nullable', documented.nullable ?? false, own.some((r) => r.type === 'conditionalValidation' && !r.name));
+    say(property, 'nullable', documented.nullable ?? false, skips(null));
     say(property, 'minLength', documented.minLength, bound('minLength'));
     say(property, 'maxLength', documented.maxLength, bound('maxLength'));
     say(property, 'pattern', documented.pattern, (bound('matches') as RegExp | undefined)?.source);

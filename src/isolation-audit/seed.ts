@@ -7,13 +7,33 @@ export interface Tenant {
   id: string;
   email: string;
   handle: string;
+  displayName: string;
+  password: string;
+  /** A word of the tenant's content that appears in no one else's: a search term. */
+  word: string;
   /** One post per status, all tagged. */
   posts: { draft: SeedPost; scheduled: SeedPost; published: SeedPost };
   tagId: string;
+  tagName: string;
   sessionHandles: string[];
   webhookId: string;
+  webhookUrl: string;
   webhookSecret: string;
   deliveryId: string;
+  eventId: string;
+}
+
+/** The tenant's ids of every model, for path parameters and body fields. */
+export function idsOf(t: Tenant): string[] {
+  return [
+    t.id,
+    ...Object.values(t.posts).map((p) => p.id),
+    t.tagId,
+    t.webhookId,
+    t.deliveryId,
+    t.eventId,
+    ...t.sessionHandles,
+  ];
 }
 
 export interface SeedPost {
@@ -47,14 +67,15 @@ async function account(baseUrl: string, name: string) {
     handle,
   });
   await client.refreshToken();
-  return { client, id: user.id as string, email, handle, tag };
+  return { client, id: user.id as string, email, handle, tag, displayName: `${name} ${tag}` };
 }
 
 async function tenant(baseUrl: string, name: string): Promise<Tenant> {
-  const { client, id, email, handle, tag } = await account(baseUrl, name);
-  const tagId = (await client.must('POST', '/v1/tags', { name: `${name}-tag-${tag}` })).id;
+  const { client, id, email, handle, tag, displayName } = await account(baseUrl, name);
+  const tagName = `${name}-tag-${tag}`;
+  const tagId = (await client.must('POST', '/v1/tags', { name: tagName })).id;
   const post = async (status: string, publishAt: string | null) => {
-    const title = `${name}-${status}-${tag}`;
+    const title = `${name}-${status}-${tag}-harbour${tag}`;
     const created = await client.must('POST', '/v1/posts', { title, body: `${title} body`, publishAt, tagIds: [tagId] });
     return { id: created.id, slug: created.slug, title };
   };
@@ -64,8 +85,9 @@ async function tenant(baseUrl: string, name: string): Promise<Tenant> {
     published: await post('published', '2001-01-01T00:00:00Z'),
   };
   const sessions = await client.must('GET', '/v1/auth/sessions');
+  const webhookUrl = `http://127.0.0.1:9/never-called-${tag}`;
   const webhook = await client.must('POST', '/v1/webhooks', {
-    url: 'http://127.0.0.1:9/never-called',
+    url: webhookUrl,
     events: ['post.published', 'post.unpublished'],
   });
   return {
@@ -73,12 +95,18 @@ async function tenant(baseUrl: string, name: string): Promise<Tenant> {
     id,
     email,
     handle,
+    displayName,
+    password,
+    word: `harbour${tag}`,
     posts,
     tagId,
+    tagName,
     sessionHandles: sessions.items.map((s: { id: string }) => s.id),
     webhookId: webhook.id,
+    webhookUrl,
     webhookSecret: webhook.secret,
     deliveryId: '',
+    eventId: '',
   };
 }
 
@@ -100,6 +128,7 @@ async function seedDeliveries(database: DatabaseService, tenants: Tenant[]): Pro
       data: { userId: t.id, endpointId: t.webhookId, eventId: event.id, state: 'dead', attempts: 10 },
     });
     t.deliveryId = delivery.id;
+    t.eventId = event.id;
   }
 }
 

@@ -7,7 +7,6 @@ import pg from 'pg';
 import { listRoutes } from '../auth/access/route-inventory.js';
 import { createApp } from '../bootstrap.js';
 import { loadConfig } from '../config/config.js';
-import { DatabaseService } from '../database/database.service.js';
 import { TenantDatabase } from '../database/tenant/tenant-database.service.js';
 import { createLogger } from '../http/request-logging.js';
 import { snapshotter } from './a-snapshot.js';
@@ -49,6 +48,12 @@ export interface AuditOptions {
   extra?: Type[];
   /** The repository root holding src/ and the checked-in lists; defaults to this checkout. */
   root?: string;
+  /**
+   * Where the audit itself reads rows and the catalogue (snapshots for `a-unchanged`): a role
+   * that sees every tenant's rows, such as the database owner, when the application's own
+   * role is confined by row-level security. Defaults to `databaseUrl`.
+   */
+  inspectUrl?: string;
 }
 
 // The repository root, whether this runs from src/ or from the compiled dist/.
@@ -101,14 +106,15 @@ export async function runIsolationAudit(databaseUrl: string, options: AuditOptio
   });
   const app = await createApp({ ...config, databaseUrl }, createLogger('silent'), options.extra ?? []);
   await app.listen(0, '127.0.0.1');
-  const db = new pg.Client({ connectionString: databaseUrl });
+  const inspectUrl = options.inspectUrl ?? databaseUrl;
+  const db = new pg.Client({ connectionString: inspectUrl });
   await db.connect();
   try {
     const { port } = app.getHttpServer().address() as AddressInfo;
     const baseUrl = `http://127.0.0.1:${port}`;
-    const cast = await seed(baseUrl, app.get(DatabaseService));
+    const cast = await seed(baseUrl, db);
     const openApi = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as OpenApi;
-    const snapshots = await snapshotter(databaseUrl, () => idsOf(cast.a));
+    const snapshots = await snapshotter(inspectUrl, () => idsOf(cast.a));
     const pools: IdPools = {
       a: idsOf(cast.a),
       b: idsOf(cast.b),

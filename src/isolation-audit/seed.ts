@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DatabaseService } from '../database/database.service.js';
+import pg from 'pg';
 import { AuditClient } from './audit-client.js';
 
 export interface Tenant {
@@ -110,44 +110,38 @@ async function tenant(baseUrl: string, name: string): Promise<Tenant> {
   };
 }
 
-/** An event and a delivery for each tenant's published post, as the jobs would write them. */
-async function seedDeliveries(database: DatabaseService, tenants: Tenant[]): Promise<void> {
-  const db = database.unscoped('isolation audit: seeding outbox rows in its disposable database');
+/**
+ * An event and a delivery for each tenant's published post, as the jobs would write them.
+ * Written over the audit's own connection (`db`), not the application's: under row-level
+ * security the application's role could not write them without a tenant.
+ */
+async function seedDeliveries(db: pg.Client, tenants: Tenant[]): Promise<void> {
   for (const t of tenants) {
-    const event = await db.outboxEvent.create({
-      data: {
-        userId: t.id,
-        type: 'post.published',
-        postId: t.posts.published.id,
-        publishAt: new Date('2001-01-01T00:00:00Z'),
-        data: { post: { id: t.posts.published.id } },
-        fannedOutAt: new Date(),
-      },
-    });
-    const delivery = await db.webhookDelivery.create({
-      data: { userId: t.id, endpointId: t.webhookId, eventId: event.id, state: 'dead', attempts: 10 },
-    });
+    const { rows: [event] } = await db.query<{ id: string }>(
+      `INSERT INTO outbox_events (user_id, type, post_id, publish_at, data, fanned_out_at)
+       VALUES ($1, 'post.published', $2, '2001-01-01T00:00:00Z', $3, now()) RETURNING id`,
+      [t.id, t.posts.published.id, JSON.stringify({ post: { id: t.posts.published.id } })],
+    );
+    const { rows: [delivery] } = await db.query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (user_id, endpoint_id, event_id, state, attempts)
+       VALUES ($1, $2, $3, 'dead', 10) RETURNING id`,
+      [t.id, t.webhookId, event.id],
+    );
     t.deliveryId = delivery.id;
     t.eventId = event.id;
   }
 }
 
 /** Two tenants with data in every tenant model, an admin, an auditor and a reader. */
-export async function seed(baseUrl: string, database: DatabaseService): Promise<Cast> {
+export async function seed(baseUrl: string, db: pg.Client): Promise<Cast> {
   const a = await tenant(baseUrl, 'tenant-a');
   const b = await tenant(baseUrl, 'tenant-b');
-  await seedDeliveries(database, [a, b]);
+  await seedDeliveries(db, [a, b]);
   const admin = await account(baseUrl, 'admin');
   const auditor = await account(baseUrl, 'auditor');
   const reader = await account(baseUrl, 'reader');
-  const db = database.unscoped('isolation audit: seeding roles in its disposable database');
-  await db.userRole.createMany({
-    data: [
-      { userId: admin.id, roleName: 'admin' },
-      { userId: auditor.id, roleName: 'auditor' },
-    ],
-  });
-  await db.userRole.deleteMany({ where: { userId: reader.id } });
+  await db.query(`INSERT INTO user_roles (user_id, role_name) VALUES ($1, 'admin'), ($2, 'auditor')`, [admin.id, auditor.id]);
+  await db.query('DELETE FROM user_roles WHERE user_id = $1', [reader.id]);
   return {
     a,
     b,

@@ -54,9 +54,9 @@ async function prepare(mutant: Mutant): Promise<string> {
   return dir;
 }
 
-async function audit(dir: string, serverUrl: string, sql = ''): Promise<AuditReport> {
+async function audit(dir: string, serverUrl: string, template: string, sql = ''): Promise<AuditReport> {
   const reportPath = path.join(dir, 'report.json');
-  await run(process.execPath, [path.join(dir, 'dist/isolation-audit/mutants/audit-mutant.js'), serverUrl, reportPath, sql], {
+  await run(process.execPath, [path.join(dir, 'dist/isolation-audit/mutants/audit-mutant.js'), serverUrl, template, reportPath, sql], {
     cwd: dir,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -70,25 +70,32 @@ function failures(report: AuditReport): string[] {
   ];
 }
 
-/** Whether this build's migrations put row-level security on the tenant tables. */
-async function rlsInBuild(serverUrl: string): Promise<boolean> {
-  const name = `byline_mutant_rls_${process.pid}_${Date.now()}`;
+/**
+ * A migrated database every mutant's audit copies (migrating once, not per mutant), and
+ * whether this build's migrations put row-level security on the tenant tables.
+ */
+async function migratedTemplate(serverUrl: string) {
+  const name = `byline_mutant_template_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const url = withDatabase(serverUrl, name);
-    await applyMigrations(url);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const { rows } = await client.query<{ on: boolean }>(`SELECT relrowsecurity AS on FROM pg_class WHERE relname = 'posts' AND relkind = 'r'`);
-    await client.end();
-    return rows[0]?.on === true;
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
-  }
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = withDatabase(serverUrl, name);
+  await applyMigrations(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ on: boolean }>(`SELECT relrowsecurity AS on FROM pg_class WHERE relname = 'posts' AND relkind = 'r'`);
+  await client.end();
+  return {
+    name,
+    rls: rows[0]?.on === true,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+      await admin.end();
+    },
+  };
 }
+
+const baselineMutant: Mutant = { name: 'baseline', wall: 'unscoped path', leak: 'none: the unpatched build', patches: [], rls: 'no' };
 
 async function main() {
   const only = process.argv.slice(2);
@@ -96,22 +103,27 @@ async function main() {
   const database = await serverOrTemporary(process.env.DATABASE_URL);
   const started = Date.now();
   const results: MutantResult[] = [];
+  let template: Awaited<ReturnType<typeof migratedTemplate>> | undefined;
+  let baselineHeld = false;
   try {
-    const rls = await rlsInBuild(database.url);
-    // The unpatched build must hold, or every mutant would look caught.
-    const baselineDir = await prepare({ name: 'baseline', wall: 'unscoped path', leak: 'none', patches: [], rls: 'no' });
-    const baseline = await audit(baselineDir, database.url).finally(() => rm(baselineDir, { recursive: true, force: true }));
-    if (!baseline.held) throw new Error(`the unpatched build fails the audit, so mutants prove nothing:\n  ${failures(baseline).join('\n  ')}`);
+    template = await migratedTemplate(database.url);
+    const { rls } = template;
     const concurrency = Number(process.env.MUTANT_CONCURRENCY ?? 2);
-    const queue = [...selected];
+    // The unpatched build runs first in the queue: it must hold, or every mutant would look caught.
+    const queue: Mutant[] = [baselineMutant, ...selected];
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         for (let mutant = queue.shift(); mutant; mutant = queue.shift()) {
           const t0 = Date.now();
           const dir = await prepare(mutant);
           try {
-            const report = await audit(dir, database.url, mutant.sql);
+            const report = await audit(dir, database.url, template!.name, mutant.sql);
             const found = failures(report);
+            if (mutant === baselineMutant) {
+              baselineHeld = report.held;
+              console.log(`${(report.held ? 'held' : 'FAILED').padEnd(40)} the unpatched build${found.length ? `: ${found.join('; ')}` : ''}`);
+              continue;
+            }
             const outcome: MutantResult['outcome'] = !report.held
               ? 'caught by the audit'
               : mutant.rls !== 'no' && rls
@@ -128,7 +140,12 @@ async function main() {
       }),
     );
   } finally {
+    await template?.drop();
     await database.stop();
+  }
+  if (!baselineHeld) {
+    console.error('The unpatched build fails the audit, so the mutants prove nothing. Fix that first.');
+    process.exit(1);
   }
   results.sort((a, b) => mutants.findIndex((m) => m.name === a.name) - mutants.findIndex((m) => m.name === b.name));
   await mkdir(path.join(root, 'reports'), { recursive: true });

@@ -162,6 +162,8 @@ async function crossTenant(
         const leak = leakIn(foreign, f.path + JSON.stringify(base ?? ''));
         const same = foreign.status === control.status && JSON.stringify(withoutRequestId(foreign.body)) === JSON.stringify(withoutRequestId(control.body));
         if (leak) return `B on ${f.path}: ${foreign.status} showing ${leak.label}`;
+        // A 500 is a bug, and it hides what the route would have shown.
+        if (foreign.status >= 500) return `B on ${f.path}: ${foreign.status}`;
         if (!same || foreign.status < 400) return `B on ${f.path}: ${foreign.status}; with A's ids replaced by random ones: ${control.status}`;
         return null;
       })
@@ -257,6 +259,7 @@ async function publicExposure(
         if (res.status === 200) for (const f of fieldPaths(res.body)) fields.add(f);
         const leak = findMarker(res.text, ctx.markers.unpublished, path + q.query);
         if (leak) return `${path}${q.query ? `?${decodeURIComponent(q.query)}` : ''}: ${res.status} showing ${leak.label}`;
+        if (res.status >= 500) return `${path}${q.query ? `?${decodeURIComponent(q.query)}` : ''}: ${res.status}`;
       }
       return null;
     })

@@ -154,12 +154,12 @@ export const mutants: Mutant[] = [
   {
     name: 'public-list-shows-scheduled',
     wall: 'public filter',
-    leak: 'the public reading filter loses `publish_at <= now()`: drafts and scheduled posts go public',
+    leak: 'the public reading filter checks that a post has a publish_at, not that it has passed: scheduled posts go public',
     patches: [
       {
         file: 'src/public-reading/public-posts.repository.ts',
         find: 'return sql`p.publish_at <= now() AND u.disabled_at IS NULL',
-        replace: 'return sql`u.disabled_at IS NULL',
+        replace: 'return sql`p.publish_at IS NOT NULL AND u.disabled_at IS NULL',
       },
     ],
     rls: 'also',

@@ -3,8 +3,10 @@
 // application role). Those checks live in ./database-checks.ts, built alongside this audit;
 // until that file exists the audit says so in its report instead of failing.
 //
-// Contract for database-checks.ts: export
-//   async function databaseChecks(context: DatabaseCheckContext): Promise<CheckResult[]>
+// Contract for database-checks.ts (as issue 11 builds it): export
+//   async function databaseChecks(appUrl: string, ownerUrl: string):
+//     Promise<Array<{ check: string; ok: boolean; severity: 'fail' | 'warn'; detail: string }>>
+// A `warn` is reported and does not fail the audit.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +15,12 @@ import type { CheckResult } from './check-result.js';
 export interface DatabaseCheckContext {
   /** The audit's disposable database, as the application connects to it. */
   databaseUrl: string;
-  /** Seeded tenants: A owns data in every tenant table, B too. */
-  tenantA: string;
-  tenantB: string;
+  /** The same database as its owner (sees every row, reads the catalogue). */
+  ownerUrl: string;
 }
 
-type DatabaseChecksModule = { databaseChecks?: (context: DatabaseCheckContext) => Promise<CheckResult[]> };
+type DatabaseCheck = CheckResult & { severity?: 'fail' | 'warn' };
+type DatabaseChecksModule = { databaseChecks?: (appUrl: string, ownerUrl: string) => Promise<DatabaseCheck[]> };
 
 export async function runDatabaseChecks(context: DatabaseCheckContext): Promise<CheckResult[]> {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,5 +34,10 @@ export async function runDatabaseChecks(context: DatabaseCheckContext): Promise<
   if (typeof loaded.databaseChecks !== 'function') {
     return [{ check: 'database-checks', ok: false, detail: `${specifier} exports no databaseChecks(context) function` }];
   }
-  return loaded.databaseChecks(context);
+  const checks = await loaded.databaseChecks(context.databaseUrl, context.ownerUrl);
+  return checks.map(({ check, ok, severity, detail }) => ({
+    check: `database: ${check}`,
+    ok: ok || severity === 'warn',
+    detail: !ok && severity === 'warn' ? `warning: ${detail}` : detail,
+  }));
 }

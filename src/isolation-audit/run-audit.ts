@@ -169,7 +169,7 @@ export async function runIsolationAudit(databaseUrl: string, options: AuditOptio
       ...checkManifest(live, await loadManifest(path.join(root, manifestFile))),
       ...checkPublicFields(publicFields, await readJson<Record<string, string[]>>(publicFieldsFile)),
       ...findings.allowList,
-      ...(await runDatabaseChecks({ databaseUrl, tenantA: cast.a.id, tenantB: cast.b.id })),
+      ...(await runDatabaseChecks({ databaseUrl, ownerUrl: inspectUrl })),
     ];
     const staticHeld = findings.tenantTables.every((t) => t.known) && findings.unexplained.length === 0;
     return {

@@ -111,7 +111,7 @@ const failedProbes = (report: AuditReport, method: string, path: string) =>
   report.routes.find((r) => r.method === method && r.path === path)!.probes.filter((p) => !p.ok);
 
 describe('the isolation audit', () => {
-  it('holds on Byline, and its report lists and covers every route that exists', { timeout: 300_000 }, async () => {
+  it('holds on Byline, and its report lists and covers every route that exists', { timeout: 600_000 }, async () => {
     const report = await audit();
     expect(report.routes.filter((r) => !r.held)).toEqual([]);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
@@ -140,7 +140,7 @@ describe('the isolation audit', () => {
     expect(report.staticChecks.unscopedPaths.length).toBeGreaterThan(5);
   });
 
-  it('finds planted leaks on routes that declare nothing about tenants, and names each', { timeout: 300_000 }, async () => {
+  it('finds planted leaks on routes that declare nothing about tenants, and names each', { timeout: 600_000 }, async () => {
     const report = await audit({ extra: [PlantedModule] });
     expect(report.held).toBe(false);
 

@@ -194,8 +194,8 @@ export const mutants: Mutant[] = [
       },
       {
         file: 'src/tags/tags.controller.ts',
-        find: "  @RequirePermission('content.write')\n  @Post()",
-        replace: '  @Public()\n  @Post()',
+        find: "  @RequirePermission('content.write')\n  @Idempotent()",
+        replace: '  @Public()\n  @Idempotent()',
       },
     ],
     rls: 'no',

@@ -117,14 +117,17 @@ async function tenant(baseUrl: string, name: string): Promise<Tenant> {
  */
 async function seedDeliveries(db: pg.Client, tenants: Tenant[]): Promise<void> {
   for (const t of tenants) {
+    // sequence: far past the post's own transitions, which its triggers have evented already.
     const { rows: [event] } = await db.query<{ id: string }>(
-      `INSERT INTO outbox_events (user_id, type, post_id, publish_at, data, fanned_out_at)
-       VALUES ($1, 'post.published', $2, '2001-01-01T00:00:00Z', $3, now()) RETURNING id`,
+      `INSERT INTO outbox_events (user_id, type, post_id, sequence, publish_at, data)
+       VALUES ($1, 'post.published', $2, 1000, '2001-01-01T00:00:00Z', $3) RETURNING id`,
       [t.id, t.posts.published.id, JSON.stringify({ post: { id: t.posts.published.id } })],
     );
+    // The fan-out trigger may have made the delivery already (when the endpoint subscribes).
     const { rows: [delivery] } = await db.query<{ id: string }>(
       `INSERT INTO webhook_deliveries (user_id, endpoint_id, event_id, state, attempts)
-       VALUES ($1, $2, $3, 'dead', 10) RETURNING id`,
+       VALUES ($1, $2, $3, 'dead', 10)
+       ON CONFLICT (endpoint_id, event_id) DO UPDATE SET state = 'dead', attempts = 10 RETURNING id`,
       [t.id, t.webhookId, event.id],
     );
     t.deliveryId = delivery.id;

@@ -11,6 +11,7 @@ import { HttpModule } from './http/http.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { PublicReadingModule } from './public-reading/public-reading.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -25,6 +26,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        LifecycleModule,
         HttpModule,
         HealthModule,
         AuditModule,

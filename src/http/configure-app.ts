@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { ConnectionDraining } from '../lifecycle/connection-draining.js';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
@@ -17,6 +18,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
   app.use(requestLogging(logger));
+  app.use(app.get(ConnectionDraining).middleware);
   app.use(helmet());
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
@@ -24,7 +26,8 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);
   app.use(middlewareErrors);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: its hooks end the pool while requests still run;
+  // main.ts installs GracefulShutdown, which drains first.
   setUpOpenApi(app);
 }
 

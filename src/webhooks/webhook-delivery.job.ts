@@ -49,10 +49,21 @@ export class WebhookDeliveryJob implements Job {
     return this.database.unscoped('jobs: webhook deliveries of every author');
   }
 
-  async run(): Promise<void> {
-    for (const delivery of await this.claim()) {
+  async run(stopping?: AbortSignal): Promise<void> {
+    const claimed = await this.claim();
+    for (const [index, delivery] of claimed.entries()) {
+      if (stopping?.aborted) return this.release(claimed.slice(index));
       await this.record(delivery, delivery.endpointDisabled ? { error: 'endpoint disabled' } : await this.send(delivery));
     }
+  }
+
+  /** Shutdown: hands back claimed deliveries not yet attempted, due at once, uncounted. */
+  private async release(deliveries: Claimed[]): Promise<void> {
+    const ids = deliveries.map((delivery) => delivery.id);
+    await this.db.$executeRaw`
+      UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = now()
+      WHERE id = ANY(${ids}::uuid[])`;
+    this.logger.log(`released ${ids.length} claimed deliveries at shutdown`);
   }
 
   private claim(): Promise<Claimed[]> {

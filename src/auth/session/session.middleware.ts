@@ -1,4 +1,3 @@
-import connectPgSimple from 'connect-pg-simple';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
@@ -6,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ReadyConfig } from '../../config/config.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { judgeSession } from './session-policy.js';
+import { createSessionStore } from './session-store.js';
 import { tenantFromSession } from './tenant-scope.middleware.js';
 import './session-data.js';
 
@@ -20,16 +20,7 @@ export function sessionCookieName(config: ReadyConfig): string {
  * a minute) and when idle or absolute time has run out, whatever the cookie says.
  */
 export function installSessions(app: NestExpressApplication, config: ReadyConfig): void {
-  const PgStore = connectPgSimple(session);
-  const store = new PgStore({
-    pool: app.get(DatabaseService).pool,
-    tableName: 'session',
-    createTableIfMissing: false,
-    // express-session would otherwise rewrite `expire` on every request.
-    disableTouch: true,
-    // Expired rows are pruned by housekeeping, once, not by every instance.
-    pruneSessionInterval: false,
-  });
+  const store = createSessionStore(app.get(DatabaseService).pool);
   app.use(
     session({
       name: sessionCookieName(config),

@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { JobRunner } from '../jobs/job-runner.js';
 import { JobScheduler } from '../jobs/job-scheduler.js';
 import { ConnectionDraining } from './connection-draining.js';
+import { ConnectionTracker } from './connection-tracker.js';
 import { ShutdownState } from './shutdown-state.js';
 
 export interface ShutdownOptions {
@@ -12,6 +14,11 @@ export interface ShutdownOptions {
   afterClose?: () => Promise<void>;
   exit?: (code: number) => void;
 }
+
+// A connection is idle once it has served nothing for this long (see ConnectionTracker).
+const quietMillis = 1000;
+
+const backlogMillis = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -25,12 +32,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class GracefulShutdown {
   private started = false;
+  private readonly connections: ConnectionTracker;
 
   constructor(
     private readonly app: NestExpressApplication,
     private readonly logger: Logger,
     private readonly options: ShutdownOptions,
-  ) {}
+  ) {
+    this.connections = new ConnectionTracker(app.getHttpServer() as Server);
+  }
 
   private exit(code: number): void {
     if (this.options.exit) this.options.exit(code);
@@ -66,15 +76,21 @@ export class GracefulShutdown {
     step('signal received; readiness answers 503 and jobs start no new ticks');
 
     const server = this.app.getHttpServer() as Server;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Connections the kernel completed before the signal wait in the listen backlog, and
+    // closing the listener would reset them: let the event loop accept them first.
+    await sleep(backlogMillis);
+    // net's close, not http's: http.Server.close() also closes "idle" connections at once,
+    // including fresh ones whose request is not parsed yet.
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
     step('listener closed to new connections');
 
     const inFlight = this.app.get(ConnectionDraining).closeOpenResponses();
-    server.closeIdleConnections();
-    step('keep-alive connections told to close, idle ones closed', { inFlight });
+    const idle = this.connections.closeIdle(quietMillis);
+    step('keep-alive connections told to close, idle ones closed', { inFlight, idle });
 
-    // A response sent before the signal may leave its socket idle later: close those too.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    // Responses after this one say Connection: close; a connection that still goes quiet
+    // (a response already under way at the signal) is closed once it has been for a while.
+    const sweep = setInterval(() => this.connections.closeIdle(quietMillis), 100);
     const drained = await Promise.race([closed.then(() => true), sleep(deadline - Date.now()).then(() => false)]);
     clearInterval(sweep);
     if (drained) {

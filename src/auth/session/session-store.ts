@@ -6,6 +6,8 @@ import { isWellFormedSession } from './session-shape.js';
 
 const logger = new Logger('SessionStore');
 
+type QueryCallback = (error: unknown, row?: { sess: unknown }) => void;
+
 /**
  * connect-pg-simple on the shared pool. Its errors reach express-session's next(err), where
  * the problem mapping answers 503 when the database is unavailable. A stored session of the
@@ -14,9 +16,14 @@ const logger = new Logger('SessionStore');
 export function createSessionStore(pool: pg.Pool): session.Store {
   const PgStore = connectPgSimple(session);
   class CheckedStore extends PgStore {
+    // connect-pg-simple's get, plus the shape check; its own query helper (untyped) keeps
+    // its error handling.
     override get(sid: string, callback: (error: unknown, sess?: session.SessionData | null) => void): void {
-      super.get(sid, (error: unknown, sess?: session.SessionData | null) => {
-        if (error || sess == null || isWellFormedSession(sess)) return callback(error, sess);
+      const store = this as unknown as { query: (sql: string, params: unknown[], fn: QueryCallback) => void };
+      store.query('SELECT sess FROM "session" WHERE sid = $1 AND expire >= now()', [sid], (error, row) => {
+        if (error) return callback(error);
+        if (!row) return callback(null, null);
+        if (isWellFormedSession(row.sess)) return callback(null, row.sess as session.SessionData);
         logger.warn('a stored session is malformed; treating it as no session and deleting it');
         this.destroy(sid, () => callback(null, null));
       });

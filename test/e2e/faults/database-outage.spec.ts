@@ -56,6 +56,7 @@ function mix(writer: ApiClient, visitor: ApiClient): Array<() => LoadRequest> {
       body: JSON.stringify({ email: `nobody-${randomUUID()}@example.com`, password: 'not-the-password-1' }),
     }),
     () => ({ path: '/health/ready' }),
+    () => ({ path: '/health/jobs' }),
   ];
 }
 
@@ -89,7 +90,15 @@ describe('faults: PostgreSQL restarts, goes away, is locked', () => {
   afterAll(() => postgres?.remove());
 
   it('restart and a 10 s outage under load: no 500, every refusal 503 with Retry-After, quick recovery, sessions kept', async () => {
-    const app = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_SIZE: '4', ...timeouts });
+    // Jobs tick too: through the outage they back off and log, never crash the process.
+    const app = await startTestApp({
+      DATABASE_URL: postgres.url,
+      DATABASE_POOL_SIZE: '4',
+      JOBS_ENABLED: 'true',
+      PUBLICATION_EVENTS_INTERVAL_SECONDS: '1',
+      WEBHOOK_DELIVERY_INTERVAL_SECONDS: '1',
+      ...timeouts,
+    });
     try {
       const baseUrl = await listen(app);
       const { writer, visitor } = await seed(baseUrl);
@@ -125,6 +134,7 @@ describe('faults: PostgreSQL restarts, goes away, is locked', () => {
       expect(after.body.user.id).toBe(writer.user.id);
       // Readiness tells the truth once the database is back.
       expect((await send(baseUrl, { path: '/health/ready' }, new http.Agent())).status).toBe(200);
+      expect((await send(baseUrl, { path: '/health/jobs' }, new http.Agent())).status).toBe(200);
     } finally {
       await app.close();
     }

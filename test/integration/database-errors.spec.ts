@@ -103,29 +103,34 @@ describe('databaseUnavailability on real errors', () => {
   });
 
   it('a deadlock (40P01) and a transaction left idle too long (25P03)', async () => {
-    const db = use({ DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '200' }).unscoped('test');
+    const db = use().unscoped('test');
     await db.$executeRaw`INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ('dl:a', 0, now()), ('dl:b', 0, now())`;
     const lockBoth = (first: string, second: string) =>
       caught(
-        db.$transaction(async (tx) => {
-          await tx.$executeRaw`UPDATE login_throttles SET failures = failures + 1 WHERE key = ${first}`;
-          await sleep(150);
-          await tx.$executeRaw`UPDATE login_throttles SET failures = failures + 1 WHERE key = ${second}`;
-        }),
+        db.$transaction(
+          async (tx) => {
+            await tx.$executeRaw`UPDATE login_throttles SET failures = failures + 1 WHERE key = ${first}`;
+            await sleep(300);
+            await tx.$executeRaw`UPDATE login_throttles SET failures = failures + 1 WHERE key = ${second}`;
+          },
+          // Generous: on a loaded machine nothing but the deadlock may end either one.
+          { maxWait: 20_000, timeout: 20_000 },
+        ),
       );
     const results = await Promise.all([lockBoth('dl:a', 'dl:b'), lockBoth('dl:b', 'dl:a')]);
     const failed = results.filter(Boolean);
     expect(failed).toHaveLength(1);
     expect503(failed[0], 'conflict');
 
+    const idleLimited = use({ DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '200' }).unscoped('test');
     const idle = await caught(
-      db.$transaction(
+      idleLimited.$transaction(
         async (tx) => {
           await tx.$queryRaw`SELECT 1`;
           await sleep(600);
           await tx.$queryRaw`SELECT 1`;
         },
-        { timeout: 5000 },
+        { maxWait: 20_000, timeout: 20_000 },
       ),
     );
     expect(idle).toBeDefined();

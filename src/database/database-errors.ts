@@ -14,7 +14,7 @@ const prismaCodes: Record<string, Unavailability> = {
   P1002: 'unreachable', // server timed out
   P1017: 'unreachable', // server closed the connection
   P2024: 'busy', // timed out fetching a connection from the pool
-  P2028: 'busy', // transaction API: could not start in time, or expired
+  P2028: 'busy', // an interactive transaction could not start in time (pool exhausted) or ran out of time
   P2034: 'conflict', // write conflict or deadlock
 };
 

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { ConnectionDraining } from '../lifecycle/connection-draining.js';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
+import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
+import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { requestLogging } from './request-logging.js';
 
@@ -25,6 +27,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);
+  app.use(rateLimits(app.get(RateLimiter)));
   app.use(middlewareErrors);
   // No enableShutdownHooks: its hooks end the pool while requests still run;
   // main.ts installs GracefulShutdown, which drains first.

@@ -4,7 +4,10 @@ import type { ReadyConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
 import type { Job } from './job.js';
 
-/** Prunes what has served its purpose: expired sessions, stale counters, old deliveries. */
+/**
+ * Prunes what has served its purpose: expired sessions, stale counters, old deliveries,
+ * idempotency keys past their 24 hours.
+ */
 @Injectable()
 export class HousekeepingJob implements Job {
   readonly name = 'housekeeping';
@@ -38,6 +41,9 @@ export class HousekeepingJob implements Job {
       WHERE e.created_at < now() - make_interval(days => ${days})
         AND e.publish_at < now() - make_interval(days => ${days})
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
-    this.logger.log(`pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events`);
+    const idempotencyKeys = await db.$executeRaw`DELETE FROM idempotency_keys WHERE expires_at < now()`;
+    this.logger.log(
+      `pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events, ${idempotencyKeys} idempotency keys`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { ambientTransaction, inSavepoint } from '../ambient-transaction.js';
 import { DatabaseService } from '../database.service.js';
 import { currentTenant } from './tenant-context.js';
 import { type RuntimeModels, TenantScopeViolation, TenantScoper } from './tenant-scoper.js';
@@ -8,6 +9,16 @@ import { type RuntimeModels, TenantScopeViolation, TenantScoper } from './tenant
 export function runtimeModels(client: PrismaClient): RuntimeModels {
   return (client as unknown as { _runtimeDataModel: { models: RuntimeModels } })._runtimeDataModel
     .models;
+}
+
+const readOperations = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
+const delegateName = (model: string) => model[0].toLowerCase() + model.slice(1);
+
+/** Runs a scoped operation in the request's transaction; writes in a savepoint of it. */
+function inAmbient(tx: Prisma.TransactionClient, model: string, operation: string, args: unknown) {
+  const run = (client: Prisma.TransactionClient) =>
+    (client as any)[delegateName(model)][operation](args) as Promise<unknown>;
+  return readOperations.has(operation) ? run(tx) : inSavepoint(tx, run);
 }
 
 function scopedClient(raw: PrismaClient, scoper: TenantScoper) {
@@ -20,7 +31,9 @@ function scopedClient(raw: PrismaClient, scoper: TenantScoper) {
           if (!scoper.isTenant(model)) {
             throw new TenantScopeViolation(`${model} is not tenant data; use an unscoped path`);
           }
-          return query(scoper.scope(model, operation, args, currentTenant()));
+          const scoped = scoper.scope(model, operation, args, currentTenant());
+          const tx = ambientTransaction();
+          return tx ? inAmbient(tx, model, operation, scoped) : query(scoped);
         },
       },
     },
@@ -31,7 +44,14 @@ type ScopedClient = ReturnType<typeof scopedClient>;
 /** Only the tenant models, and transactions over them. */
 export type TenantClient = Pick<
   ScopedClient,
-  'post' | 'tag' | 'postTag' | 'outboxEvent' | 'webhookEndpoint' | 'webhookDelivery' | '$transaction'
+  | 'post'
+  | 'tag'
+  | 'postTag'
+  | 'outboxEvent'
+  | 'webhookEndpoint'
+  | 'webhookDelivery'
+  | 'idempotencyKey'
+  | '$transaction'
 >;
 
 /**
@@ -83,8 +103,9 @@ export class TenantDatabase {
         ({ table }) =>
           Prisma.sql`${Prisma.raw(`my_${table}`)} AS (SELECT * FROM ${Prisma.raw(`"${table}"`)} WHERE user_id = ${userId}::uuid)`,
       );
-    if (!views.length) return this.raw.$queryRaw<T[]>(query);
-    return this.raw.$queryRaw<T[]>(Prisma.sql`WITH ${Prisma.join(views)} ${query}`);
+    const db = ambientTransaction() ?? this.raw;
+    if (!views.length) return db.$queryRaw<T[]>(query);
+    return db.$queryRaw<T[]>(Prisma.sql`WITH ${Prisma.join(views)} ${query}`);
   }
 
   /**
@@ -97,7 +118,7 @@ export class TenantDatabase {
 
   /** The database clock, for writes that must agree with reads evaluated against it. */
   async now(): Promise<Date> {
-    const [row] = await this.raw.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+    const [row] = await (ambientTransaction() ?? this.raw).$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
     return row.now;
   }
 }

@@ -55,15 +55,16 @@ async function seed() {
     [passwordHash],
   );
   await db.query(`INSERT INTO user_roles (user_id, role_name) SELECT id, 'author' FROM users`);
-  // 20 posts a user: 7 published (all before the event job's retention window, so it stays
-  // idle), 1 scheduled, 2 drafts.
+  // 20 posts a user: 7 published, all within the last 30 days (a realistic recent history:
+  // 140,000 posts, which the publication job must not re-read every tick), 1 scheduled,
+  // 2 drafts. Inserted through the triggers, so each live post has its post.published event.
   await db.query(`
     INSERT INTO posts (user_id, title, slug, body, editorial_date, publish_at, created_at, updated_at)
     SELECT u.id, 'Post ' || g.n || ' by ' || u.handle, 'post-' || g.n, repeat('Lorem ipsum dolor sit amet. ', 20),
-           (now() - (g.n * 3 + 40) * interval '1 day')::date,
-           CASE WHEN g.n % 10 < 7 THEN now() - (g.n * 3 + 40) * interval '1 day' - random() * interval '1 day'
+           (now() - g.n * interval '1 day')::date,
+           CASE WHEN g.n % 10 < 7 THEN now() - g.n * interval '1 day' - random() * interval '1 day'
                 WHEN g.n % 10 < 8 THEN now() + g.n * interval '1 day' END,
-           now() - (g.n * 3 + 40) * interval '1 day' - random() * interval '1 day', now()
+           now() - g.n * interval '1 day' - random() * interval '1 day', now()
     FROM users u CROSS JOIN generate_series(1, 20) AS g(n)`);
   const { rows: users } = await db.query<{ id: string }>('SELECT id FROM users ORDER BY random() LIMIT 200');
   const now = Date.now();

@@ -44,6 +44,12 @@ const environment = z
     WEBHOOK_RETRY_JITTER: z.enum(['full', 'none']).default('full'),
     // Lets webhooks reach 127.0.0.0/8 and ::1 (tests); private ranges stay refused.
     WEBHOOK_ALLOW_LOOPBACK: booleanSetting.default(false),
+    // Deliveries in flight at once per instance; one author may hold at most
+    // WEBHOOK_MAX_IN_FLIGHT_PER_AUTHOR of them (across instances), so a slow author's
+    // backlog never takes the workers that other authors' deliveries need.
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    WEBHOOK_MAX_IN_FLIGHT_PER_AUTHOR: z.coerce.number().int().min(1).max(256).default(4),
+    WEBHOOK_MAX_ENDPOINTS_PER_AUTHOR: z.coerce.number().int().min(1).max(1000).default(10),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     // Rate limits: shared through Redis when REDIS_URL is set, else kept in this process.
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -119,6 +125,9 @@ function toConfig(env: z.infer<typeof environment>) {
       retryMaxSeconds: env.WEBHOOK_RETRY_MAX_SECONDS,
       jitter: env.WEBHOOK_RETRY_JITTER,
       allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      maxInFlightPerAuthor: env.WEBHOOK_MAX_IN_FLIGHT_PER_AUTHOR,
+      maxEndpointsPerAuthor: env.WEBHOOK_MAX_ENDPOINTS_PER_AUTHOR,
       // https only in production; plain http is for development and tests.
       requireHttps: env.NODE_ENV === 'production',
     },

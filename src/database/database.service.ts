@@ -26,7 +26,9 @@ function preparedStatementName(query: { sql: string }): string {
  * one), for a statement, for a lock, and for a transaction left idle. pg sends the three
  * timeouts as startup parameters, so they hold on every connection of the pool.
  */
-export function boundedWaits(timeouts: ReadyConfig['databaseTimeouts']) {
+export function boundedWaits(timeouts: ReadyConfig['databaseTimeouts'] | undefined) {
+  // A hand-built partial config (some tests) keeps the former pool wait and no others.
+  if (!timeouts) return { connectionTimeoutMillis: 5000 };
   return {
     connectionTimeoutMillis: timeouts.poolMillis,
     statement_timeout: timeouts.statementMillis,

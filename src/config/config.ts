@@ -70,6 +70,15 @@ const environment = z
         message: 'production needs a random SESSION_SECRET of at least 32 characters',
       });
     }
+    if (env.TRUST_PROXY.trim().toLowerCase() === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRUST_PROXY'],
+        message:
+          'true trusts every X-Forwarded-For hop, so any client can pick its own address (and dodge ' +
+          'the per-address sign-in lock); set the number of proxies in front (e.g. 1) or their addresses/subnets',
+      });
+    }
     if (!env.DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',

@@ -8,7 +8,9 @@ import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
 import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
+import { refuseDeepJson, refuseHostileInput } from './input-policy.middleware.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
+import { privateWhenSettingCookies } from './private-cookies.middleware.js';
 import { requestLogging } from './request-logging.js';
 
 /**
@@ -24,8 +26,10 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(helmet());
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
+  app.use(privateWhenSettingCookies);
   app.use(jsonOnly);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(refuseHostileInput);
   installSessions(app, config);
   app.use(rateLimits(app.get(RateLimiter)));
   app.use(middlewareErrors);

@@ -1,7 +1,7 @@
 // The classifier against the errors each layer really raises (Prisma model and raw
 // queries through the pg adapter, pg itself, the session store), not hand-made objects.
 import pg from 'pg';
-import { createSessionStore } from '../../src/auth/session/session-store.js';
+import { SessionStore } from '../../src/auth/session/session-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { databaseUnavailability } from '../../src/database/database-errors.js';
 import { DatabaseService } from '../../src/database/database.service.js';
@@ -139,7 +139,7 @@ describe('databaseUnavailability on real errors', () => {
 
   it('a closed pool (shutting down), and the session store on it', async () => {
     const service = use();
-    const store = createSessionStore(service.pool);
+    const store = new SessionStore(service.pool);
     await service.onModuleDestroy();
     expect503(await caught(service.unscoped('test').user.count()), 'closed');
     expect503(await caught(service.unscoped('test').$queryRaw`SELECT 1`), 'closed');
@@ -149,7 +149,7 @@ describe('databaseUnavailability on real errors', () => {
 
   it('the session store on an unreachable server', async () => {
     const service = use({ DATABASE_POOL_TIMEOUT_MS: '1000' }, 'postgresql://postgres@127.0.0.1:1/byline');
-    const store = createSessionStore(service.pool);
+    const store = new SessionStore(service.pool);
     const storeError = await new Promise((resolve) => store.get('any-sid', (error) => resolve(error)));
     expect503(storeError, 'unreachable');
   });

@@ -22,10 +22,11 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(helmet());
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
+  installSessions(app, config);
+  // Before the body is looked at: a refused body (not JSON, malformed) spends budget too.
+  app.use(rateLimits(app.get(RateLimiter)));
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb' }));
-  installSessions(app, config);
-  app.use(rateLimits(app.get(RateLimiter)));
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

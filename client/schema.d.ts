@@ -1194,9 +1194,11 @@ export interface components {
             status: "ok" | "unavailable";
             checks: {
                 /** @enum {string} */
-                database: "up" | "down";
+                shutdown?: "in-progress";
                 /** @enum {string} */
-                migrations: "applied" | "pending";
+                database?: "up" | "down";
+                /** @enum {string} */
+                migrations?: "applied" | "pending" | "unknown";
             };
             pendingMigrations?: string[];
         };

@@ -7,10 +7,16 @@ export const Readiness = component(
   object(
     {
       status: { type: 'string', enum: ['ok', 'unavailable'] },
-      checks: object({
-        database: { type: 'string', enum: ['up', 'down'] },
-        migrations: { type: 'string', enum: ['applied', 'pending'] },
-      }),
+      // Only the checks that could be made: none but shutdown while draining, no migrations
+      // while the database is down (readiness.ts).
+      checks: object(
+        {
+          shutdown: { type: 'string', enum: ['in-progress'] },
+          database: { type: 'string', enum: ['up', 'down'] },
+          migrations: { type: 'string', enum: ['applied', 'pending', 'unknown'] },
+        },
+        ['shutdown', 'database', 'migrations'],
+      ),
       pendingMigrations: { type: 'array', items: text('20261120120000_add_webhooks') },
     },
     ['pendingMigrations'],

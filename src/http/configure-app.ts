@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { ConnectionDraining } from '../lifecycle/connection-draining.js';
 import { installSessions } from '../auth/session/session.middleware.js';
 import { PublicCache } from '../public-reading/public-cache.js';
 import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
@@ -24,21 +25,24 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
   app.use(requestLogging(logger));
+  app.use(app.get(ConnectionDraining).middleware);
   app.use(helmet());
   if (config.corsOrigins.length) app.enableCors(corsOptions(config.corsOrigins));
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
   app.use(privateWhenSettingCookies);
+  installSessions(app, config);
+  // Before the body is looked at: a refused body (not JSON, malformed, hostile) spends budget too.
+  app.use(rateLimits(app.get(RateLimiter)));
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(refuseHostileInput);
-  installSessions(app, config);
-  app.use(rateLimits(app.get(RateLimiter)));
   // A cached public response needs nothing below (public-cache.middleware.ts); rate limits
   // apply to it like to any public read.
   app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(middlewareErrors);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: its hooks end the pool while requests still run;
+  // main.ts installs GracefulShutdown, which drains first.
   setUpOpenApi(app);
 }
 

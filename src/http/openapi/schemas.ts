@@ -26,12 +26,9 @@ type Property = SchemaObject | ReferenceObject;
 
 /** A closed object whose properties are all required unless named in `optional`. */
 export function object(properties: Record<string, Property>, optional: string[] = []): SchemaObject {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    required: Object.keys(properties).filter((key) => !optional.includes(key)),
-    properties,
-  };
+  const required = Object.keys(properties).filter((key) => !optional.includes(key));
+  // OpenAPI 3.0 wants a non-empty `required` or none at all.
+  return { type: 'object', additionalProperties: false, ...(required.length ? { required } : {}), properties };
 }
 
 /** The keyset page envelope of one item type: `{items, nextCursor}`. */

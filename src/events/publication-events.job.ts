@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
-import { DatabaseService } from '../database/database.service.js';
+import { DatabaseService, type Transaction } from '../database/database.service.js';
 import type { Job } from '../jobs/job.js';
 
 /**
@@ -25,8 +25,9 @@ export class PublicationEventsJob implements Job {
     this.retentionDays = config.jobs.retentionDays;
   }
 
-  private get db() {
-    return this.database.unscoped('jobs: publication events of every author, written as their owner');
+  /** As the jobs' role (byline_worker): every author's rows, only the tables it needs. */
+  private asWorker<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.database.worker('jobs: publication events of every author, written as their owner', work);
   }
 
   async run(): Promise<void> {
@@ -36,7 +37,7 @@ export class PublicationEventsJob implements Job {
 
   /** Only posts that went live within the retention period: older events may be pruned. */
   recordPublications(): Promise<number> {
-    return this.db.$executeRaw`
+    return this.asWorker((tx) => tx.$executeRaw`
       INSERT INTO outbox_events (user_id, type, post_id, publish_at, data)
       SELECT p.user_id, 'post.published', p.id, p.publish_at,
              jsonb_build_object('post', jsonb_build_object(
@@ -48,11 +49,11 @@ export class PublicationEventsJob implements Job {
         AND NOT EXISTS (SELECT 1 FROM outbox_events e
                         WHERE e.type = 'post.published' AND e.post_id = p.id AND e.publish_at = p.publish_at)
       ORDER BY p.publish_at, p.id
-      ON CONFLICT (type, post_id, publish_at) DO NOTHING`;
+      ON CONFLICT (type, post_id, publish_at) DO NOTHING`);
   }
 
   fanOut(): Promise<number> {
-    return this.db.$transaction(async (tx) => {
+    return this.asWorker(async (tx) => {
       const events = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM outbox_events WHERE fanned_out_at IS NULL
         ORDER BY created_at, publish_at LIMIT 1000 FOR UPDATE SKIP LOCKED`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
-import { DatabaseService } from '../database/database.service.js';
+import { DatabaseService, type Transaction } from '../database/database.service.js';
 import type { Job } from '../jobs/job.js';
 import { type RetryPolicy, retryDelaySeconds } from './retry-policy.js';
 import { signatureHeader } from './signature.js';
@@ -45,8 +45,9 @@ export class WebhookDeliveryJob implements Job {
     this.policy = { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds, maxAttempts, jitter };
   }
 
-  private get db() {
-    return this.database.unscoped('jobs: webhook deliveries of every author');
+  /** As the jobs' role (byline_worker): every author's rows, only the tables it needs. */
+  private asWorker<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.database.worker('jobs: webhook deliveries of every author', work);
   }
 
   async run(): Promise<void> {
@@ -57,7 +58,7 @@ export class WebhookDeliveryJob implements Job {
 
   private claim(): Promise<Claimed[]> {
     const leaseSeconds = this.config.webhooks.timeoutSeconds + 30;
-    return this.db.$queryRaw<Claimed[]>`
+    return this.asWorker((tx) => tx.$queryRaw<Claimed[]>`
       WITH due AS (
         SELECT d.id FROM webhook_deliveries d JOIN outbox_events e ON e.id = d.event_id
         WHERE d.state IN ('pending', 'retrying') AND d.next_attempt_at <= now()
@@ -76,7 +77,7 @@ export class WebhookDeliveryJob implements Job {
       FROM claimed c
       JOIN webhook_endpoints w ON w.id = c.endpoint_id
       JOIN outbox_events e ON e.id = c.event_id
-      ORDER BY e.publish_at, c.id`;
+      ORDER BY e.publish_at, c.id`);
   }
 
   private send(delivery: Claimed): Promise<SendOutcome> {
@@ -103,22 +104,26 @@ export class WebhookDeliveryJob implements Job {
     const status = 'status' in outcome ? outcome.status : null;
     const error = 'error' in outcome ? outcome.error : null;
     if (status !== null && status >= 200 && status < 300) {
-      await this.db.$executeRaw`
+      await this.asWorker((tx) => tx.$executeRaw`
         UPDATE webhook_deliveries SET state = 'delivered', last_status = ${status}, last_error = NULL,
           delivered_at = now(), next_attempt_at = NULL
-        WHERE id = ${delivery.id}::uuid`;
+        WHERE id = ${delivery.id}::uuid`);
       return;
     }
     const gone = status === 410;
     const dead = gone || delivery.endpointDisabled || delivery.attempts >= this.policy.maxAttempts;
     const delay = retryDelaySeconds(this.policy, delivery.attempts);
-    await this.db.$executeRaw`
+    await this.asWorker(async (tx) => {
+      await tx.$executeRaw`
       UPDATE webhook_deliveries
       SET state = ${dead ? 'dead' : 'retrying'}, last_status = ${status}, last_error = ${error},
           next_attempt_at = CASE WHEN ${dead} THEN NULL ELSE now() + make_interval(secs => ${delay}) END
       WHERE id = ${delivery.id}::uuid`;
+      if (gone) {
+        await tx.$executeRaw`UPDATE webhook_endpoints SET disabled_at = now() WHERE id = ${delivery.endpointId}::uuid`;
+      }
+    });
     if (gone) {
-      await this.db.$executeRaw`UPDATE webhook_endpoints SET disabled_at = now() WHERE id = ${delivery.endpointId}::uuid`;
       this.logger.warn(`webhook endpoint ${delivery.endpointId} answered 410 and is disabled`);
     }
   }

@@ -5,10 +5,14 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { serverOrTemporary } from '../../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../../src/database/migrations.js';
+import { ensureApplicationLogin } from '../../src/database/roles.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The run's database as its owner (superuser here): for seeding and inspecting rows. */
     databaseUrl: string;
+    /** The same database as the application's role: not owner, no superuser, no BYPASSRLS. */
+    appDatabaseUrl: string;
     serverUrl: string;
   }
 }
@@ -24,6 +28,7 @@ export default async function setup(project: TestProject) {
   await applyMigrations(databaseUrl);
 
   project.provide('databaseUrl', databaseUrl);
+  project.provide('appDatabaseUrl', await ensureApplicationLogin(databaseUrl));
   project.provide('serverUrl', serverUrl);
 
   return async () => {

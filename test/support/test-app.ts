@@ -17,7 +17,7 @@ export async function startTestApp(
     TRUST_PROXY: 'loopback',
     JOBS_ENABLED: 'false',
     WEBHOOK_ALLOW_LOOPBACK: 'true',
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: inject('appDatabaseUrl'),
     ...env,
   });
   const app = await createApp(

@@ -1,9 +1,10 @@
-// npm run db:migrate — applies pending migrations to DATABASE_URL.
+// npm run db:migrate — applies pending migrations as the owner: MIGRATION_DATABASE_URL,
+// else DATABASE_URL (a one-role setup).
 import { applyMigrations } from '../migrations.js';
 
-const url = process.env.DATABASE_URL;
+const url = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
 if (!url) {
-  console.error('DATABASE_URL is not set.');
+  console.error('Neither MIGRATION_DATABASE_URL nor DATABASE_URL is set.');
   process.exit(1);
 }
 const applied = await applyMigrations(url);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { DatabaseService } from '../database.service.js';
-import { currentTenant } from './tenant-context.js';
+import { currentTenant, runReadOnly, tenantStore } from './tenant-context.js';
+import type { TenantPool } from './tenant-pool.js';
 import { type RuntimeModels, TenantScopeViolation, TenantScoper } from './tenant-scoper.js';
 
 /** The data model Prisma carries at run time (models, fields, relations). */
@@ -10,17 +11,28 @@ export function runtimeModels(client: PrismaClient): RuntimeModels {
     .models;
 }
 
+// Prisma batches findUnique calls made in the same tick into one request, run in the async
+// context of the first caller, so two tenants' lookups could share one tenant's
+// transaction (a false "not found"). findFirst is never batched.
+const unbatched: Record<string, string> = { findUnique: 'findFirst', findUniqueOrThrow: 'findFirstOrThrow' };
+
 function scopedClient(raw: PrismaClient, scoper: TenantScoper) {
   return raw.$extends({
     query: {
       $allModels: {
-        // Every tenant query passes here, so row-level security (SET LOCAL app.user_id in
-        // a transaction) would be added at this one place.
+        // The first wall: every tenant query is confined here. The second is PostgreSQL's
+        // row-level security, which the pool sets up for every statement (TenantPool).
         $allOperations({ model, operation, args, query }) {
           if (!scoper.isTenant(model)) {
             throw new TenantScopeViolation(`${model} is not tenant data; use an unscoped path`);
           }
-          return query(scoper.scope(model, operation, args, currentTenant()));
+          const scoped = scoper.scope(model, operation, args, currentTenant());
+          const instead = unbatched[operation];
+          if (instead) {
+            const delegate = (raw as any)[model.charAt(0).toLowerCase() + model.slice(1)];
+            return delegate[instead](scoped);
+          }
+          return query(scoped);
         },
       },
     },
@@ -37,54 +49,54 @@ export type TenantClient = Pick<
 /**
  * The only way features reach tenant data. `client` confines every model operation to the
  * current user (from the request context; none means an error, never everything); `read`
- * runs SQL that can see only that user's rows.
+ * runs one read-only SQL statement; and under both, PostgreSQL's row-level security shows
+ * a statement only the rows of the tenant its transaction carries.
  */
 @Injectable()
 export class TenantDatabase {
   readonly client: TenantClient;
   private readonly scoper: TenantScoper;
-  /** Table names of the tenant models; `read` exposes each as `my_<table>`. */
+  /** Table names of the tenant models. */
   readonly tables: string[];
   private readonly raw: PrismaClient;
-  private readonly directReference: RegExp;
-  private readonly viewNames: Array<{ table: string; pattern: RegExp }>;
+  private readonly pool: TenantPool;
 
   constructor(database: DatabaseService) {
     this.raw = database.unscoped('the tenant layer itself: it adds the scope to every query');
+    this.pool = database.pool;
     const models = runtimeModels(this.raw);
     this.scoper = new TenantScoper(models);
     this.client = scopedClient(this.raw, this.scoper);
     this.tables = this.scoper.tenantModels.map(
       (model) => (models[model] as { dbName?: string }).dbName ?? model,
     );
-    this.viewNames = this.tables.map((table) => ({ table, pattern: new RegExp(`\\bmy_${table}\\b`) }));
-    // A tenant table after FROM, JOIN or a comma: a reference that would bypass my_<table>.
-    this.directReference = new RegExp(
-      `(\\bfrom|\\bjoin|,)\\s+(\\w+\\.)?"?(${this.tables.join('|')})"?(?![\\w"])`,
-      'i',
-    );
   }
 
   /**
-   * Runs a read in which each tenant table is visible only as `my_<table>`, a view of the
-   * current user's rows; naming a tenant table directly is refused. Used where a rule must
-   * be evaluated in SQL, such as publication status against the database clock.
+   * Runs one SQL statement READ ONLY, in the current user's transaction: tables are named
+   * as they are, and row-level security shows only that user's rows. A write, or a second
+   * statement, is refused by PostgreSQL. Used where a rule must be evaluated in SQL, such
+   * as publication status against the database clock.
    */
-  async read<T>(query: Prisma.Sql): Promise<T[]> {
-    const userId = currentTenant();
-    const text = query.strings.join(' ');
-    if (this.directReference.test(text)) {
-      throw new TenantScopeViolation('Read tenant tables as my_<table> inside TenantDatabase.read');
-    }
-    // Only the views the query names, so the statement stays small and cheap to plan.
-    const views = this.viewNames
-      .filter(({ pattern }) => pattern.test(text))
-      .map(
-        ({ table }) =>
-          Prisma.sql`${Prisma.raw(`my_${table}`)} AS (SELECT * FROM ${Prisma.raw(`"${table}"`)} WHERE user_id = ${userId}::uuid)`,
-      );
-    if (!views.length) return this.raw.$queryRaw<T[]>(query);
-    return this.raw.$queryRaw<T[]>(Prisma.sql`WITH ${Prisma.join(views)} ${query}`);
+  read<T>(query: Prisma.Sql): Promise<T[]> {
+    currentTenant();
+    // Prisma's promises run when awaited: the await belongs inside the read-only scope.
+    return runReadOnly(async () => await this.raw.$queryRaw<T[]>(query));
+  }
+
+  /**
+   * Runs `fn` in one transaction of the current user (or of nobody, outside a request):
+   * every statement inside it, through `client`, `read` or any other path, joins it, and
+   * commits or rolls back with it. Nested calls join the outer one. Its statements run one
+   * at a time on one connection, so keep it short and do no slow I/O inside.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.pool.transaction(tenantStore()?.userId ?? null, fn);
+  }
+
+  /** Whether an ambient transaction is open here. */
+  inTransaction(): boolean {
+    return !!tenantStore()?.transaction;
   }
 
   /**

@@ -1,0 +1,190 @@
+// The pool under Prisma and the session store. Whenever a tenant is in context, every
+// statement runs in a transaction whose first act is set_config('app.user_id', …, true), so
+// row-level security confines it to that tenant, whichever client or code path sent it;
+// transaction-local, so it never outlives the transaction (safe under PgBouncer's
+// transaction pooling, never seen by the next user of the connection).
+import pg from 'pg';
+import {
+  type AmbientTransaction,
+  runInTransaction,
+  tenantStore,
+} from './tenant-context.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * BEGIN and the tenant in one round trip (a simple-protocol script). The id is checked to
+ * be a UUID before it is written into the text, so nothing else can get in.
+ */
+export function beginSql(userId: string | null, readOnly = false): string {
+  const begin = readOnly ? 'BEGIN READ ONLY' : 'BEGIN';
+  if (userId === null) return begin;
+  if (!uuid.test(userId)) throw new Error('A tenant id must be a UUID');
+  return `${begin}; SELECT set_config('app.user_id', '${userId}', true)`;
+}
+
+type QueryArgs = [text: string | pg.QueryConfig, values?: unknown[]];
+
+function textOf(query: string | pg.QueryConfig): string {
+  return (typeof query === 'string' ? query : query.text).trim().toUpperCase();
+}
+
+export class TenantPool extends pg.Pool {
+  /**
+   * Runs `fn` inside one transaction with `userId` (or no tenant) set; every statement sent
+   * through this pool from within `fn`, by any client, joins it. Nested calls join the
+   * outer transaction. Statements in it run one at a time, on its one connection.
+   */
+  async transaction<T>(userId: string | null, fn: () => Promise<T>): Promise<T> {
+    if (tenantStore()?.transaction) return fn();
+    const client = await super.connect();
+    try {
+      await client.query(beginSql(userId));
+      // Prisma's promises run when awaited: the await belongs inside the scope.
+      const result = await runInTransaction({ client, userId, depth: 0 }, async () => await fn());
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      throw error;
+    }
+  }
+
+  override query(...args: any[]): any {
+    const store = tenantStore();
+    if (!store?.transaction && !store?.userId) return (super.query as (...a: any[]) => any)(...args);
+    const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    const [text, values] = args as QueryArgs;
+    const result = store.transaction
+      ? this.inAmbient(store.transaction, text, values, store.readOnly)
+      : this.inOwnTransaction(store.userId, text, values, store.readOnly);
+    if (!callback) return result;
+    result.then(
+      (res) => callback(null, res),
+      (error: unknown) => callback(error),
+    );
+    return undefined;
+  }
+
+  private async inOwnTransaction(
+    userId: string | null,
+    text: string | pg.QueryConfig,
+    values: unknown[] | undefined,
+    readOnly = false,
+  ): Promise<pg.QueryResult> {
+    const client = await super.connect();
+    let result: pg.QueryResult;
+    try {
+      await client.query(beginSql(userId, readOnly));
+      result = await client.query(text as pg.QueryConfig, values);
+    } catch (error) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      throw error;
+    }
+    const commit = client.query('COMMIT').then(
+      () => client.release(),
+      (error: Error) => {
+        client.release(true);
+        throw error;
+      },
+    );
+    // A read-only transaction has nothing to commit: its COMMIT goes off the caller's path.
+    if (readOnly) commit.catch(() => {});
+    else await commit;
+    return result;
+  }
+
+  /** Inside an ambient transaction; a read-only statement gets a read-only savepoint. */
+  private async inAmbient(
+    transaction: AmbientTransaction,
+    text: string | pg.QueryConfig,
+    values: unknown[] | undefined,
+    readOnly = false,
+  ): Promise<pg.QueryResult> {
+    const { client } = transaction;
+    if (!readOnly) return client.query(text as pg.QueryConfig, values);
+    const savepoint = `byline_read_${++transaction.depth}`;
+    await client.query(`SAVEPOINT ${savepoint}; SET LOCAL transaction_read_only = on`);
+    try {
+      return await client.query(text as pg.QueryConfig, values);
+    } finally {
+      await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+    }
+  }
+
+  /**
+   * Prisma's interactive transactions take a client and send BEGIN: with a tenant, the
+   * tenant goes with it; inside an ambient transaction they become savepoints of it.
+   */
+  override connect(): Promise<pg.PoolClient>;
+  override connect(
+    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: any) => void) => void,
+  ): void;
+  override connect(...args: any[]): any {
+    const store = tenantStore();
+    const base = super.connect as (...a: any[]) => any;
+    if (!store?.transaction && !store?.userId) return base.apply(this, args);
+    if (args.length) throw new Error('TenantPool.connect takes no callback inside a tenant context');
+    if (store.transaction) return Promise.resolve(savepointClient(store.transaction));
+    const userId = store.userId;
+    return (base.apply(this, []) as Promise<pg.PoolClient>).then((client) => tenantClient(client, userId));
+  }
+}
+
+function intercept(
+  client: pg.PoolClient,
+  query: (text: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult> | undefined,
+  release?: () => void,
+): pg.PoolClient {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') {
+        return (text: string | pg.QueryConfig, values?: unknown[]) =>
+          query(text, values) ?? target.query(text as pg.QueryConfig, values);
+      }
+      if (property === 'release' && release) return release;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function tenantClient(client: pg.PoolClient, userId: string | null): pg.PoolClient {
+  return intercept(client, (text) => {
+    if (textOf(text) !== 'BEGIN') return undefined;
+    return client.query(beginSql(userId)).then((results) => (Array.isArray(results) ? results[0] : results));
+  });
+}
+
+function savepointClient(transaction: AmbientTransaction): pg.PoolClient {
+  const { client } = transaction;
+  const names: string[] = [];
+  return intercept(
+    client,
+    (text) => {
+      const command = textOf(text);
+      if (command === 'BEGIN') {
+        names.push(`byline_nested_${++transaction.depth}`);
+        return client.query(`SAVEPOINT ${names.at(-1)}`);
+      }
+      if (command === 'COMMIT') return client.query(`RELEASE SAVEPOINT ${names.pop()}`);
+      if (command === 'ROLLBACK') {
+        const name = names.pop();
+        return client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).then(
+          (results) => (Array.isArray(results) ? results[0] : results),
+        );
+      }
+      // The ambient transaction's own settings stand.
+      if (command.startsWith('SET TRANSACTION')) return client.query('SELECT 1');
+      return undefined;
+    },
+    () => {},
+  );
+}

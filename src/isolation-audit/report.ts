@@ -19,6 +19,12 @@ export function markdown(report: AuditReport): string {
     '',
     ...report.staticChecks.tenantTables.map((t) => `- \`${t.table}\`: ${t.known ? 'known to the scoped layer' : '**NOT known to the scoped layer**'}`),
     '',
+    '## The database (row-level security, roles, keys, public view)',
+    '',
+    ...report.databaseChecks.map(
+      (c) => `- ${c.ok ? 'held' : c.severity === 'warn' ? '**WEAKER**' : '**FAILED**'}: ${c.check} (${c.detail})`,
+    ),
+    '',
     '## Unscoped access paths',
     '',
     ...report.staticChecks.unscopedPaths.map((p) => `- \`${p.file}:${p.line}\`: ${p.reason}`),
@@ -38,6 +44,10 @@ export function summary(report: AuditReport): string {
     ),
     ...report.staticChecks.tenantTables.filter((t) => !t.known).map((t) => `  FAILED table ${t.table} has user_id but the scoped layer does not know it`),
     ...report.staticChecks.unexplained.map((p) => `  FAILED ${p.file}:${p.line} unscoped access without a stated reason`),
+    `Database checks: ${report.databaseChecks.filter((c) => c.ok).length} of ${report.databaseChecks.length} held.`,
+    ...report.databaseChecks
+      .filter((c) => !c.ok)
+      .map((c) => `  ${c.severity === 'warn' ? 'WEAKER' : 'FAILED'} ${c.check}: ${c.detail}`),
     report.held ? 'Every route held.' : 'The audit FAILED.',
   ];
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
 import { TenantDatabase } from '../database/tenant/tenant-database.service.js';
 import { createLogger } from '../http/request-logging.js';
+import { type DatabaseCheck, databaseChecks } from './database-checks.js';
 import { type ProbeResult, probeRoute } from './probes.js';
 import { seed } from './seed.js';
 import { type StaticFindings, staticChecks } from './static-checks.js';
@@ -25,6 +26,8 @@ export interface AuditReport {
   startedAt: string;
   routes: RouteVerdict[];
   staticChecks: StaticFindings;
+  /** The second wall: catalog facts and a raw-SQL probe (database-checks.ts). */
+  databaseChecks: DatabaseCheck[];
   held: boolean;
 }
 
@@ -39,9 +42,15 @@ function describeAccess(route: RouteEntry): string {
 /**
  * Boots Byline on `databaseUrl` (a disposable, migrated database: the audit seeds and
  * writes), seeds two tenants and the other roles, then probes every route it finds.
- * `extra` modules join the application (tests use it to plant faulty routes).
+ * `extra` modules join the application (tests use it to plant faulty routes). `ownerUrl`
+ * (the migration owner) seeds and snapshots rows beneath row-level security; it defaults
+ * to `databaseUrl`, a one-role setup.
  */
-export async function runIsolationAudit(databaseUrl: string, extra: Type[] = []): Promise<AuditReport> {
+export async function runIsolationAudit(
+  databaseUrl: string,
+  extra: Type[] = [],
+  ownerUrl = databaseUrl,
+): Promise<AuditReport> {
   const startedAt = new Date().toISOString();
   // Jobs stay off: they would change A's rows between the snapshots the probes compare.
   const config = loadConfig({
@@ -54,14 +63,15 @@ export async function runIsolationAudit(databaseUrl: string, extra: Type[] = [])
   });
   const app = await createApp({ ...config, databaseUrl }, createLogger('silent'), extra);
   await app.listen(0, '127.0.0.1');
+  const owner = new DatabaseService({ ...config, databaseUrl: ownerUrl, databasePoolSize: 2 });
   try {
     const { port } = app.getHttpServer().address() as AddressInfo;
     const baseUrl = `http://127.0.0.1:${port}`;
     const database = app.get(DatabaseService);
     const tenant = app.get(TenantDatabase);
-    const cast = await seed(baseUrl, database);
+    const cast = await seed(baseUrl, owner);
     const openApi = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as Parameters<typeof probeRoute>[0]['openApi'];
-    const db = database.unscoped("isolation audit: snapshots tenant A's rows to prove probes changed nothing");
+    const db = owner.unscoped("isolation audit: snapshots tenant A's rows to prove probes changed nothing");
     const snapshotA = async () => {
       const parts: string[] = [];
       for (const table of tenant.tables) {
@@ -88,8 +98,17 @@ export async function runIsolationAudit(databaseUrl: string, extra: Type[] = [])
     }
     const findings = await staticChecks(database, tenant, srcDir);
     const staticHeld = findings.tenantTables.every((t) => t.known) && findings.unexplained.length === 0;
-    return { startedAt, routes, staticChecks: findings, held: staticHeld && routes.every((r) => r.held) };
+    const catalog = await databaseChecks(databaseUrl, ownerUrl);
+    const catalogHeld = catalog.every((c) => c.ok || c.severity === 'warn');
+    return {
+      startedAt,
+      routes,
+      staticChecks: findings,
+      databaseChecks: catalog,
+      held: staticHeld && catalogHeld && routes.every((r) => r.held),
+    };
   } finally {
+    await owner.onModuleDestroy();
     await app.close();
   }
 }

@@ -129,12 +129,11 @@ export class TenantPool extends pg.Pool {
   ): void;
   override connect(...args: any[]): any {
     const store = tenantStore();
-    const base = super.connect as (...a: any[]) => any;
-    if (!store?.transaction && !store?.userId) return base.apply(this, args);
+    if (!store?.transaction && !store?.userId) return args.length ? super.connect(args[0]) : super.connect();
     if (args.length) throw new Error('TenantPool.connect takes no callback inside a tenant context');
     if (store.transaction) return Promise.resolve(savepointClient(store.transaction));
     const userId = store.userId;
-    return (base.apply(this, []) as Promise<pg.PoolClient>).then((client) => tenantClient(client, userId));
+    return super.connect().then((client) => tenantClient(client, userId));
   }
 }
 

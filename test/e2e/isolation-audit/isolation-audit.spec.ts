@@ -3,12 +3,15 @@ import { listRoutes } from '../../../src/auth/access/route-inventory.js';
 import { SignedIn } from '../../../src/auth/access/access.decorators.js';
 import { DatabaseService } from '../../../src/database/database.service.js';
 import { applyMigrations } from '../../../src/database/migrations.js';
+import { ensureApplicationLogin } from '../../../src/database/roles.js';
 import { TenantData } from '../../../src/database/tenant/tenant-data.decorator.js';
 import { runIsolationAudit } from '../../../src/isolation-audit/run-audit.js';
 import { createScratchDatabase } from '../../support/databases.js';
 import { startTestApp } from '../../support/test-app.js';
 
-// A route that forgets the tenant: it reads posts through the unscoped path.
+// A route that forgets the tenant and reads posts through the jobs' role, the one path on
+// which row-level security admits every author's rows (the unscoped path no longer leaks:
+// test/e2e/isolation/raw-statement.spec.ts).
 @TenantData('Post')
 @SignedIn()
 @Controller('v1/test-only/leaky-posts')
@@ -17,7 +20,9 @@ class LeakyPostsController {
 
   @Get(':id')
   async get(@Param('id') id: string) {
-    const post = await this.database.unscoped('test-only: a deliberate leak').post.findUnique({ where: { id } });
+    const post = await this.database.worker('test-only: a deliberate leak', (tx) =>
+      tx.post.findFirst({ where: { id }, select: { id: true, title: true, slug: true } }),
+    );
     return post ?? { missing: true };
   }
 }
@@ -40,7 +45,7 @@ async function audit(extra: Parameters<typeof runIsolationAudit>[1] = []) {
   const scratch = await createScratchDatabase();
   try {
     await applyMigrations(scratch.url);
-    return await runIsolationAudit(scratch.url, extra);
+    return await runIsolationAudit(await ensureApplicationLogin(scratch.url), extra, scratch.url);
   } finally {
     await scratch.drop();
   }
@@ -67,6 +72,9 @@ describe('the isolation audit', () => {
     expect(probes('/v1/public/posts', 'GET')).toContain('public-exposure');
     expect(report.staticChecks.tenantTables.every((t) => t.known)).toBe(true);
     expect(report.staticChecks.unscopedPaths.length).toBeGreaterThan(5);
+    // The second wall, checked in the catalog and by a raw probe as the application's role.
+    expect(report.databaseChecks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.databaseChecks.length).toBeGreaterThan(20);
   });
 
   it('fails on a route that leaks another tenant’s rows, naming the route and the probe', async () => {

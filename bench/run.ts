@@ -13,6 +13,8 @@ import signature from 'cookie-signature';
 import pg from 'pg';
 import { freePort, serverOrTemporary } from '../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../src/database/migrations.js';
+import { ensureApplicationLogin } from '../src/database/roles.js';
+import { rlsCost } from './rls-cost.js';
 
 // DATABASE_URL's server, else the local one on 5432, else an embedded server.
 async function databaseServer(): Promise<{ url: string; stop?: () => Promise<void> }> {
@@ -214,6 +216,8 @@ async function main() {
   const processes: ChildProcess[] = [];
   try {
     await applyMigrations(url);
+    // Byline runs as its own role, bound by row-level security, as in production.
+    const appUrl = await ensureApplicationLogin(url);
     await db.connect();
     console.log('seeding 10,000 users and 200,000 posts ...');
     const sessions = await seed();
@@ -224,8 +228,14 @@ async function main() {
     // As the production image runs it (Dockerfile): a bounded old generation, so V8 collects
     // instead of growing toward the machine's memory (bench/README.md).
     const byline = start('node', ['--max-old-space-size=256', ...nodeArgs, 'dist/main.js'], {
-      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(bylinePort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      NODE_ENV: 'production', DATABASE_URL: appUrl, SESSION_SECRET: secret, PORT: String(bylinePort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     });
+    // The same build as the owner, a superuser that policies do not bind: "RLS off" (bench/rls-cost.ts).
+    const ownerPort = await freePort();
+    const asOwner = start('node', ['--max-old-space-size=256', 'dist/main.js'], {
+      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(ownerPort), LOG_LEVEL: 'warn', JOBS_ENABLED: 'false',
+    });
+    processes.push(asOwner);
     const baseline = start('node', ['bench/baseline-server.mjs'], { DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(baselinePort) });
     processes.push(byline, baseline);
     const A = `http://127.0.0.1:${bylinePort}`;
@@ -257,6 +267,16 @@ async function main() {
     const [authGet, , , login] = scenarios;
 
     for (const target of [A, B]) for (const s of scenarios.slice(0, 3)) await load(target, s, { duration: 2 });
+
+    const C = `http://127.0.0.1:${ownerPort}`;
+    await waitFor(`${C}/health/live`);
+    await load(C, authGet, { duration: 2 });
+    const userIds = (await db.query<{ id: string }>('SELECT id FROM users LIMIT 200')).rows.map((r) => r.id);
+    const rls = await rlsCost({ measure: (base) => load(base, authGet), on: A, off: C, appUrl, ownerUrl: url, userIds });
+    console.log(
+      `  RLS on the signed-in list: over HTTP ${rls.http.on.rps.toFixed(0)}/s on, ${rls.http.off.rps.toFixed(0)}/s off (${(rls.http.cost * 100).toFixed(1)}%); ` +
+        `the list query at the database ${rls.sql.onMicros.toFixed(0)} µs on, ${rls.sql.offMicros.toFixed(0)} µs off (${(rls.sql.cost * 100).toFixed(1)}%)`,
+    );
 
     // BENCH_ONLY=<text> runs only the scenarios whose name contains it (for quick trials).
     const only = process.env.BENCH_ONLY;
@@ -319,6 +339,7 @@ async function main() {
         p99AtHalfSaturationDuringLoginsMs: halfWithLogins.p99,
       },
       memoryMiB: { afterWarmUp: memoryAfterWarmUp, after60sOfLoad: memoryAfterLoad },
+      rowLevelSecurity: rls,
     };
     await mkdir('bench/results', { recursive: true });
     const file = path.join('bench/results', `${report.at.replace(/[:.]/g, '-')}.json`);
@@ -336,6 +357,7 @@ async function main() {
     console.log(`\nSigned-in GET: ${s.transactionsPerRequest.toFixed(2)} PostgreSQL round trips and ${s.writesPerRequest.toFixed(3)} row writes per request; ${s.sessionTableWrites} writes to the session table.`);
     console.log(`p99 at half saturation (${s.halfSaturationRate}/s): ${s.p99AtHalfSaturationMs} ms alone (p50 ${s.p50AtHalfSaturationMs} ms; the baseline's p99 at that rate: ${s.baselineP99AtThatRateMs} ms), ${s.p99AtHalfSaturationDuringLoginsMs} ms while logins run at full speed.`);
     console.log(`Byline RSS: ${report.memoryMiB.afterWarmUp.toFixed(1)} MiB after warm-up, ${report.memoryMiB.after60sOfLoad.toFixed(1)} MiB after 60 s more load (${(((report.memoryMiB.after60sOfLoad / report.memoryMiB.afterWarmUp) - 1) * 100).toFixed(1)}%).`);
+    console.log(`Row-level security on the signed-in list: ${(rls.http.cost * 100).toFixed(1)}% fewer req/s than the same build as a superuser (target ≤ 10%); ${(rls.sql.cost * 100).toFixed(1)}% on the list query at the database, transaction and tenant included (bench/README.md).`);
     console.log(`Written to ${file}`);
   } finally {
     for (const child of processes) child.kill('SIGTERM');

@@ -4,10 +4,12 @@
 //    migration owner, a superuser, which PostgreSQL exempts from every policy ("RLS off").
 //    Both still send each tenant statement in its own transaction with the tenant set, so
 //    this isolates the policies' cost;
-//  - at the database, one connection, the list query alone: as the application role inside
-//    BEGIN READ ONLY + set_config … COMMIT (what Byline sends), against the bare statement
-//    as the owner (what it sent before RLS): the cost of the policies plus the transaction.
+//  - at the database, one connection, the list query alone: as the application role, in
+//    the one message Byline sends for a read (SET TRANSACTION READ ONLY; set_config; the
+//    statement with its values inlined), against the bare prepared statement as the owner
+//    (what it sent before RLS): the cost of the policies plus setting the tenant.
 import pg from 'pg';
+import { oneTripReadSql } from '../src/database/tenant/tenant-pool.js';
 
 interface Figures { rps: number; p50: number; p99: number }
 
@@ -28,9 +30,7 @@ async function timeQueries(url: string, userIds: string[], withTenant: boolean, 
     for (let i = 0; i < rounds; i++) {
       const userId = userIds[i % userIds.length];
       if (withTenant) {
-        await client.query(`BEGIN READ ONLY; SELECT set_config('app.user_id', '${userId}', true)`);
-        await client.query({ name: 'bench_list', text: listSql, values: [userId] });
-        await client.query('COMMIT');
+        await client.query(oneTripReadSql(userId, listSql, [userId])!);
       } else {
         await client.query({ name: 'bench_list', text: listSql, values: [userId] });
       }

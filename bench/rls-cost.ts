@@ -9,7 +9,7 @@
 //    statement with its values inlined), against the bare prepared statement as the owner
 //    (what it sent before RLS): the cost of the policies plus setting the tenant.
 import pg from 'pg';
-import { oneTripReadSql } from '../src/database/tenant/tenant-pool.js';
+import { oneTripSql } from '../src/database/tenant/tenant-pool.js';
 
 interface Figures { rps: number; p50: number; p99: number }
 
@@ -30,7 +30,7 @@ async function timeQueries(url: string, userIds: string[], withTenant: boolean, 
     for (let i = 0; i < rounds; i++) {
       const userId = userIds[i % userIds.length];
       if (withTenant) {
-        await client.query(oneTripReadSql(userId, listSql, [userId])!);
+        await client.query(oneTripSql(userId, listSql, [userId], true)!);
       } else {
         await client.query({ name: 'bench_list', text: listSql, values: [userId] });
       }

@@ -25,15 +25,22 @@ export function beginSql(userId: string | null, readOnly = false): string {
 }
 
 /**
- * A read-only statement, its transaction and its tenant in one simple-protocol message,
- * which PostgreSQL runs as one implicit transaction: the setting ends with it. One round
- * trip, as before row-level security. Undefined when the statement cannot be inlined.
+ * A statement and its tenant (and READ ONLY, for a read) in one simple-protocol message,
+ * which PostgreSQL runs as one implicit transaction: it commits, or rolls back on an error,
+ * when the message ends, and the setting ends with it. One round trip, as before row-level
+ * security. Undefined when the statement cannot be inlined.
  */
-export function oneTripReadSql(userId: string, text: string, values: readonly unknown[] = []): string | undefined {
+export function oneTripSql(
+  userId: string,
+  text: string,
+  values: readonly unknown[] = [],
+  readOnly = false,
+): string | undefined {
   if (!uuid.test(userId)) throw new Error('A tenant id must be a UUID');
   const statement = inlineStatement(text, values);
   if (statement === undefined) return undefined;
-  return `SET TRANSACTION READ ONLY; SELECT set_config('app.user_id', '${userId}', true); ${statement}`;
+  const tenant = `SELECT set_config('app.user_id', '${userId}', true); ${statement}`;
+  return readOnly ? `SET TRANSACTION READ ONLY; ${tenant}` : tenant;
 }
 
 type QueryArgs = [text: string | pg.QueryConfig, values?: unknown[]];
@@ -89,16 +96,19 @@ export class TenantPool extends pg.Pool {
     values: unknown[] | undefined,
     readOnly = false,
   ): Promise<pg.QueryResult> {
-    if (readOnly && userId) {
+    if (userId) {
       const config: any = typeof text === 'string' ? { text } : text;
-      const script = oneTripReadSql(userId, config.text, values ?? config.values ?? []);
+      const script = oneTripSql(userId, config.text, values ?? config.values ?? [], readOnly);
       if (script !== undefined) {
         const client = await super.connect();
         let results: pg.QueryResult[];
         try {
           results = (await client.query({ text: script, rowMode: config.rowMode, types: config.types } as any)) as any;
         } catch (error) {
-          client.release();
+          // A statement's error leaves the connection clean (the implicit transaction rolls
+          // back); any other means the connection itself failed: drop it.
+          const code = (error as { code?: unknown }).code;
+          client.release(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? undefined : true);
           throw error;
         }
         client.release();

@@ -1,4 +1,5 @@
 import { inlineStatement } from './inline-statement.js';
+import { oneTripSql } from './tenant-pool.js';
 
 describe('inlineStatement', () => {
   it('writes values as quoted literals, NULL for null', () => {
@@ -30,5 +31,22 @@ describe('inlineStatement', () => {
     expect(inlineStatement('SELECT $1', [Buffer.from('x')])).toBeUndefined();
     expect(inlineStatement("SELECT 'unterminated", [])).toBeUndefined();
     expect(inlineStatement('SELECT $1', ['nul\u0000'])).toBeUndefined();
+  });
+});
+
+describe('oneTripSql', () => {
+  const me = '00000000-0000-4000-8000-00000000000a';
+
+  it('puts READ ONLY, the tenant and the statement in one message', () => {
+    expect(oneTripSql(me, 'SELECT id FROM posts WHERE id = $1', ['x'], true)).toBe(
+      `SET TRANSACTION READ ONLY; SELECT set_config('app.user_id', '${me}', true); SELECT id FROM posts WHERE id =  'x' `,
+    );
+  });
+
+  it('leaves transaction control and settings to the BEGIN path, and refuses a tenant that is not a UUID', () => {
+    for (const text of ['BEGIN', 'COMMIT', 'SET ROLE byline_worker', 'SAVEPOINT a']) {
+      expect(oneTripSql(me, text)).toBeUndefined();
+    }
+    expect(() => oneTripSql("x', true); --", 'SELECT 1')).toThrow();
   });
 });

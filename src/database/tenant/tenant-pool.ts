@@ -37,6 +37,8 @@ export function oneTripSql(
   readOnly = false,
 ): string | undefined {
   if (!uuid.test(userId)) throw new Error('A tenant id must be a UUID');
+  // Only plain statements: transaction control or SET in the message would change it.
+  if (!/^\s*(SELECT|WITH|INSERT|UPDATE|DELETE|TABLE|VALUES)\b/i.test(text)) return undefined;
   const statement = inlineStatement(text, values);
   if (statement === undefined) return undefined;
   const tenant = `SELECT set_config('app.user_id', '${userId}', true); ${statement}`;

@@ -15,6 +15,8 @@ import { freePort, serverOrTemporary } from '../src/database/embedded-postgres.j
 import { applyMigrations, withDatabase } from '../src/database/migrations.js';
 import { ensureApplicationLogin } from '../src/database/roles.js';
 import { rlsCost } from './rls-cost.js';
+import { loadConfig } from '../src/config/config.js';
+import { RateLimiter } from '../src/rate-limits/rate-limiter.service.js';
 
 // DATABASE_URL's server, else the local one on 5432, else an embedded server.
 async function databaseServer(): Promise<{ url: string; stop?: () => Promise<void> }> {
@@ -201,6 +203,85 @@ async function counted<T extends Figures>(run: () => Promise<T>) {
   };
 }
 
+/**
+ * The rate limiter's cost on the signed-in GET: the same build with RATE_LIMIT_ENABLED=false
+ * beside the one with limits on (in process), loaded A B A B; with BENCH_REDIS_URL set, also
+ * the limits shared through that Redis. Besides throughput, the server's CPU time per request
+ * (from /proc), which a busy machine disturbs far less.
+ */
+async function limiterCost(env: Record<string, string>, scenario: Scenario, onBase: string, onPid: number) {
+  const variants: Array<{ name: string; env: Record<string, string> }> = [{ name: 'off', env: { RATE_LIMIT_ENABLED: 'false' } }];
+  if (process.env.BENCH_REDIS_URL) {
+    variants.push({ name: 'redis', env: { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_KEY_PREFIX: `byline-bench:${process.pid}` } });
+  }
+  const servers: Record<string, { base: string; pid: number }> = { 'in process': { base: onBase, pid: onPid } };
+  const children: ChildProcess[] = [];
+  const cpuMs = async (pid: number) => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  try {
+    for (const variant of variants) {
+      const port = await freePort();
+      const child = start('node', ['--max-old-space-size=256', 'dist/main.js'], { ...env, ...variant.env, PORT: String(port) });
+      children.push(child);
+      servers[variant.name] = { base: `http://127.0.0.1:${port}`, pid: child.pid! };
+      await waitFor(`${servers[variant.name].base}/health/live`);
+      await load(servers[variant.name].base, scenario, { duration: 2 });
+    }
+    const runs: Record<string, Array<Figures & { cpuMs: number }>> = {};
+    for (let round = 0; round < 2; round++) {
+      for (const [name, { base, pid }] of Object.entries(servers)) {
+        const before = await cpuMs(pid);
+        const figures = await load(base, scenario);
+        (runs[name] ??= []).push({ ...figures, cpuMs: (await cpuMs(pid)) - before });
+      }
+    }
+    const figures = Object.fromEntries(
+      Object.entries(runs).map(([name, list]) => [
+        name,
+        {
+          rps: summarise(list).rps,
+          cpuMsPerRequest: list.reduce((n, r) => n + r.cpuMs, 0) / list.reduce((n, r) => n + r.requests, 0),
+        },
+      ]),
+    );
+    const off = figures.off;
+    const parts = Object.entries(figures)
+      .filter(([name]) => name !== 'off')
+      .map(([name, f]) =>
+        `${name} ${f.rps.toFixed(0)}/s (${((1 - f.rps / off.rps) * 100).toFixed(1)}% fewer), ` +
+        `${f.cpuMsPerRequest.toFixed(3)} ms CPU (${((f.cpuMsPerRequest / off.cpuMsPerRequest - 1) * 100).toFixed(1)}% more)`,
+      );
+    return { figures, summary: `off ${off.rps.toFixed(0)}/s, ${off.cpuMsPerRequest.toFixed(3)} ms CPU a request; ${parts.join('; ')}` };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+/**
+ * The limiter alone, in this process: CPU time per spend() over 200 spenders (in process,
+ * and through BENCH_REDIS_URL when set). A tight loop, so a busy machine barely moves it.
+ */
+async function limiterMicro() {
+  const results: Record<string, { cpuMicroseconds: number; wallMicroseconds: number }> = {};
+  const variants: Record<string, Record<string, string>> = { 'in process': {} };
+  if (process.env.BENCH_REDIS_URL) variants.redis = { REDIS_URL: process.env.BENCH_REDIS_URL, RATE_LIMIT_KEY_PREFIX: `byline-bench-micro:${process.pid}` };
+  for (const [name, env] of Object.entries(variants)) {
+    const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_READS: '10000000', ...env });
+    const limiter = new RateLimiter({ ...config, databaseUrl: url });
+    const calls = name === 'redis' ? 5000 : 50_000;
+    for (let i = 0; i < 500; i++) await limiter.spend('reads', `user:${i % 200}`);
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    for (let i = 0; i < calls; i++) await limiter.spend('reads', `user:${i % 200}`);
+    const used = process.cpuUsage(cpu);
+    results[name] = { cpuMicroseconds: (used.user + used.system) / calls, wallMicroseconds: ((performance.now() - wall) * 1000) / calls };
+    limiter.onModuleDestroy();
+  }
+  return results;
+}
+
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const summarise = (runs: Figures[]): Figures => ({
   rps: mean(runs.map((r) => r.rps)),
@@ -227,13 +308,17 @@ async function main() {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // As the production image runs it (Dockerfile): a bounded old generation, so V8 collects
     // instead of growing toward the machine's memory (bench/README.md).
-    const byline = start('node', ['--max-old-space-size=256', ...nodeArgs, 'dist/main.js'], {
-      NODE_ENV: 'production', DATABASE_URL: appUrl, SESSION_SECRET: secret, PORT: String(bylinePort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    });
+    const bylineEnv = {
+      NODE_ENV: 'production', DATABASE_URL: appUrl, SESSION_SECRET: secret, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      // The limiter stays on and counts every request, but the load comes from one address
+      // and 200 users, far past the real budgets; limiterCost() measures what it costs.
+      RATE_LIMIT_WRITES: '10000000', RATE_LIMIT_READS: '10000000', RATE_LIMIT_PUBLIC_READS: '10000000',
+    };
+    const byline = start('node', ['--max-old-space-size=256', ...nodeArgs, 'dist/main.js'], { ...bylineEnv, PORT: String(bylinePort) });
     // The same build as the owner, a superuser that policies do not bind: "RLS off" (bench/rls-cost.ts).
     const ownerPort = await freePort();
     const asOwner = start('node', ['--max-old-space-size=256', 'dist/main.js'], {
-      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(ownerPort), LOG_LEVEL: 'warn', JOBS_ENABLED: 'false',
+      ...bylineEnv, DATABASE_URL: url, PORT: String(ownerPort), LOG_LEVEL: 'warn', JOBS_ENABLED: 'false',
     });
     processes.push(asOwner);
     const baseline = start('node', ['bench/baseline-server.mjs'], { DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(baselinePort) });
@@ -296,6 +381,12 @@ async function main() {
       console.log(`  ${scenario.name}: Byline ${a.rps.toFixed(0)}/s, baseline ${b.rps.toFixed(0)}/s`);
     }
 
+    // BENCH_ONLY=limiter runs only the rate limiter's cost.
+    const limiter = !only || only === 'limiter' ? await limiterCost(bylineEnv, authGet, A, byline.pid!) : undefined;
+    if (limiter) console.log(`  rate limiter on the signed-in GET: ${limiter.summary}`);
+    const limiterAlone = limiter && (await limiterMicro());
+    if (limiterAlone) console.log(`  the limiter alone, per request: ${JSON.stringify(limiterAlone)}`);
+
     if (only) {
       for (const row of rows) console.log(`${row.scenario}: ratio ${row.ratio.toFixed(3)}`);
       if (rows[0]?.scenario !== authGet.name) return;
@@ -340,6 +431,7 @@ async function main() {
       },
       memoryMiB: { afterWarmUp: memoryAfterWarmUp, after60sOfLoad: memoryAfterLoad },
       rowLevelSecurity: rls,
+      rateLimiter: { ...limiter, alone: limiterAlone },
     };
     await mkdir('bench/results', { recursive: true });
     const file = path.join('bench/results', `${report.at.replace(/[:.]/g, '-')}.json`);
@@ -358,6 +450,7 @@ async function main() {
     console.log(`p99 at half saturation (${s.halfSaturationRate}/s): ${s.p99AtHalfSaturationMs} ms alone (p50 ${s.p50AtHalfSaturationMs} ms; the baseline's p99 at that rate: ${s.baselineP99AtThatRateMs} ms), ${s.p99AtHalfSaturationDuringLoginsMs} ms while logins run at full speed.`);
     console.log(`Byline RSS: ${report.memoryMiB.afterWarmUp.toFixed(1)} MiB after warm-up, ${report.memoryMiB.after60sOfLoad.toFixed(1)} MiB after 60 s more load (${(((report.memoryMiB.after60sOfLoad / report.memoryMiB.afterWarmUp) - 1) * 100).toFixed(1)}%).`);
     console.log(`Row-level security on the signed-in list: ${(rls.http.cost * 100).toFixed(1)}% fewer req/s than the same build as a superuser (target ≤ 10%); ${(rls.sql.cost * 100).toFixed(1)}% on the list query at the database, transaction and tenant included (bench/README.md).`);
+    console.log(`Rate limiter on the signed-in GET: ${limiter!.summary}; alone, per request: ${JSON.stringify(limiterAlone)}.`);
     console.log(`Written to ${file}`);
   } finally {
     for (const child of processes) child.kill('SIGTERM');

@@ -8,8 +8,10 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { PublicReadingModule } from './public-reading/public-reading.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -35,6 +37,8 @@ export class AppModule {
         PublicReadingModule,
         WebhooksModule,
         JobsModule,
+        IdempotencyModule,
+        RateLimitsModule,
         ...extra,
       ],
       providers: [

@@ -16,7 +16,8 @@ export class AuditLog {
   constructor(private readonly database: DatabaseService) {}
 
   async record(origin: Origin, entry: AuditEntry, tx?: Transaction): Promise<void> {
-    const db = tx ?? this.database.unscoped('audit log: platform records of security events');
+    // In a request's transaction (an idempotent write) the entry commits with the change.
+    const db = tx ?? this.database.unscoped('audit log: platform records of security events', 'join-request');
     const { actor } = origin;
     await db.auditEvent.create({
       data: {

@@ -28,6 +28,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, SESSION_SECRET: secret }).session.secret).toBe(secret);
   });
 
+  it('reads the rate limits: on, in process, with documented budgets', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      enabled: true,
+      redisUrl: undefined,
+      keyPrefix: 'byline:rl',
+      windowSeconds: 60,
+      writes: 60,
+      reads: 600,
+      publicReads: 1200,
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).rateLimits.redisUrl).toBe('redis://cache:6379');
+    expect(() => loadConfig({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ RATE_LIMIT_WRITES: '0' })).toThrow(/RATE_LIMIT_WRITES/);
+  });
+
   it('refuses production without DATABASE_URL', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'q8Jf2vL0sW9eR4tY7uI1oP3aS6dF5gH0' }),

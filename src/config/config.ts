@@ -5,6 +5,7 @@ const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'dev
 
 const positiveSeconds = z.coerce.number().int().positive();
 const intervalSeconds = z.coerce.number().positive().max(7 * 24 * 3600);
+const budget = z.coerce.number().int().min(1).max(10_000_000);
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const environment = z
@@ -42,6 +43,14 @@ const environment = z
     // Lets webhooks reach 127.0.0.0/8 and ::1 (tests); private ranges stay refused.
     WEBHOOK_ALLOW_LOOPBACK: booleanSetting.default(false),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // Rate limits: shared through Redis when REDIS_URL is set, else kept in this process.
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    RATE_LIMIT_ENABLED: booleanSetting.default(true),
+    RATE_LIMIT_WINDOW_SECONDS: positiveSeconds.max(24 * 3600).default(60),
+    RATE_LIMIT_WRITES: budget.default(60),
+    RATE_LIMIT_READS: budget.default(600),
+    RATE_LIMIT_PUBLIC_READS: budget.default(1200),
+    RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('byline:rl'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -103,6 +112,15 @@ function toConfig(env: z.infer<typeof environment>) {
       allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
       // https only in production; plain http is for development and tests.
       requireHttps: env.NODE_ENV === 'production',
+    },
+    rateLimits: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      redisUrl: env.REDIS_URL,
+      keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      writes: env.RATE_LIMIT_WRITES,
+      reads: env.RATE_LIMIT_READS,
+      publicReads: env.RATE_LIMIT_PUBLIC_READS,
     },
   };
 }

@@ -4,6 +4,7 @@ const unavailableCodes = new Set([
   'P1002', // server timed out
   'P1017', // server closed the connection
   'P2024', // timed out fetching a connection from the pool
+  'P2028', // an interactive transaction could not start in time (pool exhausted) or ran out of time
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',

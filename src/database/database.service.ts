@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { ambientTransaction, inSavepoint, withAmbientTransaction } from './ambient-transaction.js';
 import { TenantPool } from './tenant/tenant-pool.js';
 
 /**
@@ -62,9 +63,29 @@ export class DatabaseService implements OnModuleDestroy {
    * The unscoped client. Every call names its reason, so `grep -rn "unscoped("` lists
    * every place that reads or writes without a tenant.
    */
-  unscoped(reason: string): PrismaClient {
+  unscoped(reason: string): PrismaClient;
+  /**
+   * With 'join-request': the request's transaction when there is one (an idempotent
+   * write), for platform writes that belong to its change (audit entries, sessions ended).
+   */
+  unscoped(reason: string, scope: 'join-request'): Transaction;
+  unscoped(reason: string, scope?: 'join-request'): PrismaClient | Transaction {
     if (!reason.trim()) throw new Error('unscoped() needs a reason');
-    return this.client;
+    return (scope && ambientTransaction()) || this.client;
+  }
+
+  /**
+   * Runs `work` in a transaction that becomes the ambient one for everything it awaits,
+   * or, inside one already (an idempotent request), in a savepoint of it, so the request's
+   * change and its kept response commit together.
+   */
+  transaction<T>(
+    work: (tx: Transaction) => Promise<T>,
+    options?: { timeout?: number; maxWait?: number },
+  ): Promise<T> {
+    const ambient = ambientTransaction();
+    if (ambient) return inSavepoint(ambient, work);
+    return this.client.$transaction((tx) => withAmbientTransaction(tx, () => work(tx)), options);
   }
 
   /**

@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
+import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
+import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { requestLogging } from './request-logging.js';
 
@@ -23,6 +25,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb' }));
   installSessions(app, config);
+  app.use(rateLimits(app.get(RateLimiter)));
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

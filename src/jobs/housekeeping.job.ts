@@ -4,7 +4,10 @@ import type { ReadyConfig } from '../config/config.js';
 import { DatabaseService, type Transaction } from '../database/database.service.js';
 import type { Job } from './job.js';
 
-/** Prunes what has served its purpose: expired sessions, stale counters, old deliveries. */
+/**
+ * Prunes what has served its purpose: expired sessions, stale counters, old deliveries,
+ * idempotency keys past their 24 hours.
+ */
 @Injectable()
 export class HousekeepingJob implements Job {
   readonly name = 'housekeeping';
@@ -22,11 +25,13 @@ export class HousekeepingJob implements Job {
   }
 
   async run(): Promise<void> {
-    const { sessions, throttles, deliveries, events } = await this.database.worker(
+    const { sessions, throttles, deliveries, events, idempotencyKeys } = await this.database.worker(
       'jobs: housekeeping prunes expired rows of every user',
       (db) => this.prune(db, this.retentionDays),
     );
-    this.logger.log(`pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events`);
+    this.logger.log(
+      `pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events, ${idempotencyKeys} idempotency keys`,
+    );
   }
 
   private async prune(db: Transaction, days: number) {
@@ -44,6 +49,7 @@ export class HousekeepingJob implements Job {
       WHERE e.created_at < now() - make_interval(days => ${days})
         AND e.publish_at < now() - make_interval(days => ${days})
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
-    return { sessions, throttles, deliveries, events };
+    const idempotencyKeys = await db.$executeRaw`DELETE FROM idempotency_keys WHERE expires_at < now()`;
+    return { sessions, throttles, deliveries, events, idempotencyKeys };
   }
 }

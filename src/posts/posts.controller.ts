@@ -6,6 +6,7 @@ import { UuidPipe } from '../http/uuid.pipe.js';
 import { CreatePostDto, PublishPostDto, UpdatePostDto } from './dto/post-input.dto.js';
 import { PostListQuery } from './dto/post-list.query.js';
 import { PostsService } from './posts.service.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const postId = new UuidPipe('post');
 
@@ -16,6 +17,7 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post()
   create(@Body() input: CreatePostDto) {
     return this.posts.create(input);
@@ -47,6 +49,7 @@ export class PostsController {
   }
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post(':id/publish')
   @HttpCode(200)
   publish(@Param('id', postId) id: string, @Body() input: PublishPostDto) {
@@ -54,6 +57,7 @@ export class PostsController {
   }
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post(':id/unpublish')
   @HttpCode(200)
   unpublish(@Param('id', postId) id: string) {

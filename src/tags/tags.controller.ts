@@ -9,6 +9,7 @@ import { TenantData } from '../database/tenant/tenant-data.decorator.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
 import { CreateTagDto } from './dto/create-tag.dto.js';
 import { TagsRepository } from './tags.repository.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const listName = 'tags:mine';
 const view = (tag: { id: string; name: string }) => ({ id: tag.id, name: tag.name });
@@ -23,6 +24,7 @@ export class TagsController {
   ) {}
 
   @RequirePermission('content.write')
+  @Idempotent()
   @Post()
   async create(@Body() input: CreateTagDto) {
     try {

@@ -12,6 +12,7 @@ import { UuidPipe } from '../http/uuid.pipe.js';
 import { refusedUrl } from './address-guard.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import { WebhooksRepository } from './webhooks.repository.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const endpointId = new UuidPipe('webhook');
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -28,6 +29,7 @@ export class WebhooksController {
   ) {}
 
   /** The signing secret is in this response only. */
+  @Idempotent()
   @Post()
   async create(@Body() input: CreateWebhookDto) {
     const refused = await refusedUrl(input.url, this.config.webhooks);
@@ -94,6 +96,7 @@ export class WebhooksController {
     };
   }
 
+  @Idempotent()
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   async redeliver(

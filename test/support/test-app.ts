@@ -17,6 +17,10 @@ export async function startTestApp(
     TRUST_PROXY: 'loopback',
     JOBS_ENABLED: 'false',
     WEBHOOK_ALLOW_LOOPBACK: 'true',
+    // Tests make many requests quickly; rate-limit tests set low budgets explicitly.
+    RATE_LIMIT_WRITES: '1000000',
+    RATE_LIMIT_READS: '1000000',
+    RATE_LIMIT_PUBLIC_READS: '1000000',
     DATABASE_URL: inject('appDatabaseUrl'),
     ...env,
   });

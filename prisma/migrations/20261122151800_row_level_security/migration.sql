@@ -44,7 +44,7 @@ GRANT USAGE ON SCHEMA public TO byline_app, byline_worker, byline_reader, byline
 
 -- ---- The application role.
 GRANT SELECT, INSERT, UPDATE, DELETE ON
-  posts, tags, post_tags, outbox_events, webhook_endpoints, webhook_deliveries,
+  posts, tags, post_tags, outbox_events, webhook_endpoints, webhook_deliveries, idempotency_keys,
   "session", user_roles, users, roles, role_permissions, login_throttles, job_heartbeats
   TO byline_app;
 GRANT SELECT, INSERT ON audit_events TO byline_app;
@@ -69,7 +69,7 @@ DECLARE
   t text;
   tenant constant text := $q$user_id = nullif(current_setting('app.user_id', true), '')::uuid$q$;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['posts', 'tags', 'post_tags', 'outbox_events', 'webhook_endpoints', 'webhook_deliveries'] LOOP
+  FOREACH t IN ARRAY ARRAY['posts', 'tags', 'post_tags', 'outbox_events', 'webhook_endpoints', 'webhook_deliveries', 'idempotency_keys'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant_select ON %I FOR SELECT TO byline_app USING (%s)', t, tenant);
@@ -107,6 +107,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON outbox_events, webhook_deliveries TO byl
 GRANT SELECT, UPDATE (disabled_at) ON webhook_endpoints TO byline_worker;
 GRANT SELECT (sid, expire), DELETE ON "session" TO byline_worker;
 GRANT SELECT (key, last_failure_at, locked_until), DELETE ON login_throttles TO byline_worker;
+GRANT SELECT (user_id, key, expires_at), DELETE ON idempotency_keys TO byline_worker;
 
 CREATE POLICY worker_select ON posts FOR SELECT TO byline_worker USING (current_user = 'byline_worker');
 CREATE POLICY worker_select ON outbox_events FOR SELECT TO byline_worker USING (current_user = 'byline_worker');
@@ -124,6 +125,8 @@ CREATE POLICY worker_update ON webhook_endpoints FOR UPDATE TO byline_worker
   USING (current_user = 'byline_worker') WITH CHECK (current_user = 'byline_worker');
 CREATE POLICY worker_select ON "session" FOR SELECT TO byline_worker USING (current_user = 'byline_worker');
 CREATE POLICY worker_delete ON "session" FOR DELETE TO byline_worker USING (current_user = 'byline_worker');
+CREATE POLICY worker_select ON idempotency_keys FOR SELECT TO byline_worker USING (current_user = 'byline_worker');
+CREATE POLICY worker_delete ON idempotency_keys FOR DELETE TO byline_worker USING (current_user = 'byline_worker');
 
 -- ---- Public reading: a security-barrier view owned by byline_reader, which sees published
 -- and scheduled posts (the next scheduled instant bounds cache lifetimes) but no draft,

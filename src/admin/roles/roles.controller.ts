@@ -6,6 +6,7 @@ import { permissionDescriptions } from '../../auth/access/permissions.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 import { RolesService } from './roles.service.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 @ApiTags('admin')
 @RequirePermission('roles.manage')
@@ -25,6 +26,7 @@ export class RolesController {
     return { items: await this.roles.list() };
   }
 
+  @Idempotent()
   @Post('roles')
   create(@Body() input: CreateRoleDto, @RequestOrigin() origin: Origin) {
     return this.roles.create(input, origin);

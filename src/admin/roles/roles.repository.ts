@@ -38,7 +38,7 @@ export class RolesRepository {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
+    return this.database.transaction(work);
   }
 
   async list(): Promise<RoleView[]> {

@@ -22,7 +22,7 @@ export class AdminUsersRepository {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
+    return this.database.transaction(work);
   }
 
   /** Oldest first, keyset-paginated on (createdAt, id). */

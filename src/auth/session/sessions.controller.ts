@@ -9,6 +9,7 @@ import { SignedIn } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-user.decorator.js';
 import type { AuthUser } from '../auth-user.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const iso = (millis: number | null) => (millis ? new Date(millis).toISOString() : null);
 
@@ -54,6 +55,7 @@ export class SessionsController {
   }
 
   @SignedIn()
+  @Idempotent()
   @Post('revoke-others')
   @HttpCode(204)
   async endOthers(

@@ -46,7 +46,8 @@ export class SessionsRepository {
   async endAllForUser(
     userId: string,
     keepSid: string | null = null,
-    tx: Transaction = this.db,
+    // In a request's transaction (an idempotent write) the sessions end with its commit.
+    tx: Transaction = this.database.unscoped('sessions: the query filters by user_id itself', 'join-request'),
   ): Promise<number> {
     return tx.$executeRaw`
       DELETE FROM "session"

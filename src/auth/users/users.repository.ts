@@ -69,6 +69,6 @@ export class UsersRepository {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
+    return this.database.transaction(work);
   }
 }

@@ -15,6 +15,7 @@ describe('TenantScoper', () => {
   it('knows every model with a userId as tenant data, and only those', () => {
     // Session and UserRole rows belong to one user too; platform code reaches them unscoped.
     expect([...scoper.tenantModels].sort()).toEqual([
+      'IdempotencyKey',
       'OutboxEvent',
       'Post',
       'PostTag',

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type pg from 'pg';
 
 /** Thrown when tenant data is touched with no user in context: a bug, never a 4xx. */
 export class MissingTenantError extends Error {
@@ -8,17 +7,8 @@ export class MissingTenantError extends Error {
   }
 }
 
-/** A transaction that every statement of its async scope joins (see TenantPool). */
-export interface AmbientTransaction {
-  client: pg.PoolClient;
-  userId: string | null;
-  /** Savepoints opened by nested Prisma transactions, for unique names. */
-  depth: number;
-}
-
 interface TenantStore {
   userId: string | null;
-  transaction?: AmbientTransaction;
   /** Statements run READ ONLY (TenantDatabase.read). */
   readOnly?: boolean;
 }
@@ -37,18 +27,13 @@ export function currentTenant(): string {
   return userId;
 }
 
-/** The tenant, the ambient transaction and the read-only flag in effect here, if any. */
+/** The tenant and the read-only flag in effect here, if any. */
 export function tenantStore(): Readonly<TenantStore> | undefined {
   return storage.getStore();
-}
-
-/** Runs `fn` with `transaction` as the ambient transaction of its async scope. */
-export function runInTransaction<T>(transaction: AmbientTransaction, fn: () => T): T {
-  return storage.run({ userId: transaction.userId, transaction }, fn);
 }
 
 /** Runs `fn` with its statements marked read-only. */
 export function runReadOnly<T>(fn: () => T): T {
   const store = storage.getStore();
-  return storage.run({ userId: store?.userId ?? null, transaction: store?.transaction, readOnly: true }, fn);
+  return storage.run({ userId: store?.userId ?? null, readOnly: true }, fn);
 }

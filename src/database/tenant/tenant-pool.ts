@@ -5,11 +5,7 @@
 // transaction pooling, never seen by the next user of the connection).
 import pg from 'pg';
 import { inlineStatement } from './inline-statement.js';
-import {
-  type AmbientTransaction,
-  runInTransaction,
-  tenantStore,
-} from './tenant-context.js';
+import { tenantStore } from './tenant-context.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -52,38 +48,12 @@ function textOf(query: string | pg.QueryConfig): string {
 }
 
 export class TenantPool extends pg.Pool {
-  /**
-   * Runs `fn` inside one transaction with `userId` (or no tenant) set; every statement sent
-   * through this pool from within `fn`, by any client, joins it. Nested calls join the
-   * outer transaction. Statements in it run one at a time, on its one connection.
-   */
-  async transaction<T>(userId: string | null, fn: () => Promise<T>): Promise<T> {
-    if (tenantStore()?.transaction) return fn();
-    const client = await super.connect();
-    try {
-      await client.query(beginSql(userId));
-      // Prisma's promises run when awaited: the await belongs inside the scope.
-      const result = await runInTransaction({ client, userId, depth: 0 }, async () => await fn());
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').then(
-        () => client.release(),
-        () => client.release(true),
-      );
-      throw error;
-    }
-  }
-
   override query(...args: any[]): any {
     const store = tenantStore();
-    if (!store?.transaction && !store?.userId) return (super.query as (...a: any[]) => any)(...args);
+    if (!store?.userId) return (super.query as (...a: any[]) => any)(...args);
     const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     const [text, values] = args as QueryArgs;
-    const result = store.transaction
-      ? this.inAmbient(store.transaction, text, values, store.readOnly)
-      : this.inOwnTransaction(store.userId, text, values, store.readOnly);
+    const result = this.inOwnTransaction(store.userId, text, values, store.readOnly);
     if (!callback) return result;
     result.then(
       (res) => callback(null, res),
@@ -142,27 +112,9 @@ export class TenantPool extends pg.Pool {
     return result;
   }
 
-  /** Inside an ambient transaction; a read-only statement gets a read-only savepoint. */
-  private async inAmbient(
-    transaction: AmbientTransaction,
-    text: string | pg.QueryConfig,
-    values: unknown[] | undefined,
-    readOnly = false,
-  ): Promise<pg.QueryResult> {
-    const { client } = transaction;
-    if (!readOnly) return client.query(text as pg.QueryConfig, values);
-    const savepoint = `byline_read_${++transaction.depth}`;
-    await client.query(`SAVEPOINT ${savepoint}; SET LOCAL transaction_read_only = on`);
-    try {
-      return await client.query(text as pg.QueryConfig, values);
-    } finally {
-      await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
-    }
-  }
-
   /**
-   * Prisma's interactive transactions take a client and send BEGIN: with a tenant, the
-   * tenant goes with it; inside an ambient transaction they become savepoints of it.
+   * Prisma's interactive transactions (DatabaseService.transaction, the request's ambient
+   * one, included) take a client and send BEGIN: with a tenant, the tenant goes with it.
    */
   override connect(): Promise<pg.PoolClient>;
   override connect(
@@ -170,9 +122,8 @@ export class TenantPool extends pg.Pool {
   ): void;
   override connect(...args: any[]): any {
     const store = tenantStore();
-    if (!store?.transaction && !store?.userId) return args.length ? super.connect(args[0]) : super.connect();
+    if (!store?.userId) return args.length ? super.connect(args[0]) : super.connect();
     if (args.length) throw new Error('TenantPool.connect takes no callback inside a tenant context');
-    if (store.transaction) return Promise.resolve(savepointClient(store.transaction));
     const userId = store.userId;
     return super.connect().then((client) => tenantClient(client, userId));
   }
@@ -201,30 +152,4 @@ function tenantClient(client: pg.PoolClient, userId: string | null): pg.PoolClie
     if (textOf(text) !== 'BEGIN') return undefined;
     return client.query(beginSql(userId)).then((results) => (Array.isArray(results) ? results[0] : results));
   });
-}
-
-function savepointClient(transaction: AmbientTransaction): pg.PoolClient {
-  const { client } = transaction;
-  const names: string[] = [];
-  return intercept(
-    client,
-    (text) => {
-      const command = textOf(text);
-      if (command === 'BEGIN') {
-        names.push(`byline_nested_${++transaction.depth}`);
-        return client.query(`SAVEPOINT ${names.at(-1)}`);
-      }
-      if (command === 'COMMIT') return client.query(`RELEASE SAVEPOINT ${names.pop()}`);
-      if (command === 'ROLLBACK') {
-        const name = names.pop();
-        return client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).then(
-          (results) => (Array.isArray(results) ? results[0] : results),
-        );
-      }
-      // The ambient transaction's own settings stand.
-      if (command.startsWith('SET TRANSACTION')) return client.query('SELECT 1');
-      return undefined;
-    },
-    () => {},
-  );
 }

@@ -60,6 +60,9 @@ $$;
 -- user_id column but no row-level security fails the isolation audit's catalog check.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO byline_app;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO byline_app;
+-- Sequences that exist already (a BIGSERIAL column, say) are used by inserts of both roles.
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO byline_app, byline_worker;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO byline_worker;
 
 -- ---- Tenant tables: enabled and forced (the owner is bound too), one policy per command,
 -- on the tenant of the current transaction, set with set_config('app.user_id', …, true).

@@ -68,11 +68,29 @@ async function login(req, res) {
   send(res, 200, { user: { id: user.id } });
 }
 
+async function createPost(req, res) {
+  const sid = sidFrom(req);
+  const session = sid && (await pool.query('SELECT sess FROM "session" WHERE sid = $1 AND expire > now()', [sid])).rows[0];
+  const userId = session?.sess?.passport?.user;
+  if (!userId) return send(res, 401, { status: 401 });
+  let raw = '';
+  for await (const chunk of req) raw += chunk;
+  const { title } = JSON.parse(raw);
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const { rows } = await pool.query(
+    `INSERT INTO posts (user_id, title, slug, body, updated_at) VALUES ($1, $2, $3, '', now())
+     RETURNING id, title, slug, body, editorial_date, publish_at, created_at, updated_at`,
+    [userId, title, slug],
+  );
+  send(res, 201, rows[0]);
+}
+
 createServer((req, res) => {
   const url = new URL(req.url, 'http://baseline');
   const bySlug = /^\/v1\/public\/authors\/([^/]+)\/posts\/([^/]+)$/.exec(url.pathname);
   const work =
-    url.pathname === '/v1/posts' ? myPosts(req, res)
+    url.pathname === '/v1/posts' && req.method === 'POST' ? createPost(req, res)
+    : url.pathname === '/v1/posts' ? myPosts(req, res)
     : url.pathname === '/v1/public/posts' ? publicPosts(res)
     : bySlug ? postBySlug(res, bySlug[1], bySlug[2])
     : url.pathname === '/v1/auth/login' && req.method === 'POST' ? login(req, res)

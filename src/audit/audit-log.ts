@@ -17,7 +17,18 @@ export class AuditLog {
 
   async record(origin: Origin, entry: AuditEntry, tx?: Transaction): Promise<void> {
     // In a request's transaction (an idempotent write) the entry commits with the change.
-    const db = tx ?? this.database.unscoped('audit log: platform records of security events', 'join-request');
+    await this.write(tx ?? this.database.unscoped('audit log: platform records of security events', 'join-request'), origin, entry);
+  }
+
+  /**
+   * For refusals and failures: the request is about to fail, and a request transaction would
+   * roll the entry back with it, so this one is written on its own and always stays.
+   */
+  async recordRefusal(origin: Origin, entry: AuditEntry): Promise<void> {
+    await this.write(this.database.unscoped('audit log: refusals outlive the failing request'), origin, entry);
+  }
+
+  private async write(db: Transaction, origin: Origin, entry: AuditEntry): Promise<void> {
     const { actor } = origin;
     await db.auditEvent.create({
       data: {

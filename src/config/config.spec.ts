@@ -19,6 +19,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
   });
 
+  it('refuses TRUST_PROXY=true in production and asks for a hop count or addresses', () => {
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://db/byline',
+      SESSION_SECRET: 'q8Jf2vL0sW9eR4tY7uI1oP3aS6dF5gH0',
+    };
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY[\s\S]*number of proxies/);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toBe('10.0.0.0/8');
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
   it('refuses to run production with a missing or weak session secret', () => {
     const base = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/byline' };
     expect(() => loadConfig(base)).toThrow(/SESSION_SECRET/);

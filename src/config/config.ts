@@ -1,4 +1,5 @@
 // Every setting comes from the environment and is validated here, once, at boot.
+import os from 'node:os';
 import { z } from 'zod';
 
 const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'development']);
@@ -42,7 +43,20 @@ const environment = z
     WEBHOOK_RETRY_JITTER: z.enum(['full', 'none']).default('full'),
     // Lets webhooks reach 127.0.0.0/8 and ::1 (tests); private ranges stay refused.
     WEBHOOK_ALLOW_LOOPBACK: booleanSetting.default(false),
+    // Deliveries in flight at once per instance; one author may hold at most
+    // WEBHOOK_MAX_IN_FLIGHT_PER_AUTHOR of them (across instances), so a slow author's
+    // backlog never takes the workers that other authors' deliveries need.
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    WEBHOOK_MAX_IN_FLIGHT_PER_AUTHOR: z.coerce.number().int().min(1).max(256).default(4),
+    WEBHOOK_MAX_ENDPOINTS_PER_AUTHOR: z.coerce.number().int().min(1).max(1000).default(10),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // Argon2 runs at once (default: cores - 1, at least 1) and sign-ins waiting behind them.
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
+    // The in-process cache of public responses (src/public-reading/public-cache.ts).
+    PUBLIC_CACHE: z.enum(['on', 'off']).default('on'),
+    PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+    PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
     // Rate limits: shared through Redis when REDIS_URL is set, else kept in this process.
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
     RATE_LIMIT_ENABLED: booleanSetting.default(true),
@@ -60,6 +74,15 @@ const environment = z
         code: 'custom',
         path: ['SESSION_SECRET'],
         message: 'production needs a random SESSION_SECRET of at least 32 characters',
+      });
+    }
+    if (env.TRUST_PROXY.trim().toLowerCase() === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRUST_PROXY'],
+        message:
+          'true trusts every X-Forwarded-For hop, so any client can pick its own address (and dodge ' +
+          'the per-address sign-in lock); set the number of proxies in front (e.g. 1) or their addresses/subnets',
       });
     }
     if (!env.DATABASE_URL) {
@@ -110,8 +133,20 @@ function toConfig(env: z.infer<typeof environment>) {
       retryMaxSeconds: env.WEBHOOK_RETRY_MAX_SECONDS,
       jitter: env.WEBHOOK_RETRY_JITTER,
       allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      maxInFlightPerAuthor: env.WEBHOOK_MAX_IN_FLIGHT_PER_AUTHOR,
+      maxEndpointsPerAuthor: env.WEBHOOK_MAX_ENDPOINTS_PER_AUTHOR,
       // https only in production; plain http is for development and tests.
       requireHttps: env.NODE_ENV === 'production',
+    },
+    passwordHashing: {
+      concurrency: env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+      queue: env.PASSWORD_HASH_QUEUE,
+    },
+    publicCache: {
+      enabled: env.PUBLIC_CACHE === 'on',
+      maxBytes: env.PUBLIC_CACHE_MAX_BYTES,
+      ttlSeconds: env.PUBLIC_CACHE_TTL_SECONDS,
     },
     rateLimits: {
       enabled: env.RATE_LIMIT_ENABLED,

@@ -4,10 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { installSessions } from '../auth/session/session.middleware.js';
+import { PublicCache } from '../public-reading/public-cache.js';
+import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
 import type { ReadyConfig } from '../config/config.js';
 import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
 import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
+import { refuseDeepJson, refuseHostileInput } from './input-policy.middleware.js';
 import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
+import { privateWhenSettingCookies } from './private-cookies.middleware.js';
 import { requestLogging } from './request-logging.js';
 
 /**
@@ -22,10 +26,15 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(helmet());
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
+  app.use(privateWhenSettingCookies);
   app.use(jsonOnly);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(refuseHostileInput);
   installSessions(app, config);
   app.use(rateLimits(app.get(RateLimiter)));
+  // A cached public response needs nothing below (public-cache.middleware.ts); rate limits
+  // apply to it like to any public read.
+  app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(middlewareErrors);
   app.enableShutdownHooks();
   setUpOpenApi(app);

@@ -10,6 +10,13 @@ const notJson = new ProblemError(
   'Send the request body as application/json.',
 );
 
+const undecodableBody = new ProblemError(
+  400,
+  'bad-request',
+  'Bad Request',
+  'The request body could not be read or its Content-Encoding does not decode.',
+);
+
 /**
  * Byline speaks JSON: a request body of any other type is refused with 415. A request that
  * declares no type and no length (a bodiless POST such as logout) passes.
@@ -31,7 +38,13 @@ export function middlewareErrors(
   res: Response,
   _next: NextFunction,
 ): void {
-  const problem = toProblem(error);
+  let problem = toProblem(error);
+  // body-parser marks what it could not read 4xx (a Content-Encoding that does not decode
+  // is a zlib error with status 400); those are the client's fault, not a 500.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (problem.status === 500 && typeof status === 'number' && status >= 400 && status < 500) {
+    problem = toProblem(undecodableBody);
+  }
   if (problem.status >= 500) res.err = error as Error;
   sendProblem(req, res, problem);
 }

@@ -93,11 +93,16 @@ async function seedDeliveries(database: DatabaseService, tenants: Tenant[]): Pro
         postId: t.posts.published.id,
         publishAt: new Date('2001-01-01T00:00:00Z'),
         data: { post: { id: t.posts.published.id } },
-        fannedOutAt: new Date(),
+        // Far past the post's own transitions, which its triggers have evented already.
+        sequence: 1000,
       },
     });
-    const delivery = await db.webhookDelivery.create({
-      data: { userId: t.id, endpointId: t.webhookId, eventId: event.id, state: 'dead', attempts: 10 },
+    // The fan-out trigger may have made the delivery already (when the endpoint subscribes).
+    const dead = { state: 'dead', attempts: 10 };
+    const delivery = await db.webhookDelivery.upsert({
+      where: { endpointId_eventId: { endpointId: t.webhookId, eventId: event.id } },
+      create: { userId: t.id, endpointId: t.webhookId, eventId: event.id, ...dead },
+      update: dead,
     });
     t.deliveryId = delivery.id;
   }

@@ -42,12 +42,11 @@ export class HousekeepingJob implements Job {
     const deliveries = await db.$executeRaw`
       DELETE FROM webhook_deliveries
       WHERE state IN ('delivered', 'dead') AND created_at < now() - make_interval(days => ${days})`;
-    // An event is kept while the publication job could still look for it (publish_at
-    // within the retention period), so pruning never makes it write the event again.
+    // Events are identified by the post's transition number, kept on the post, so pruning
+    // an old event never makes anything write it again.
     const events = await db.$executeRaw`
       DELETE FROM outbox_events e
       WHERE e.created_at < now() - make_interval(days => ${days})
-        AND e.publish_at < now() - make_interval(days => ${days})
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
     const idempotencyKeys = await db.$executeRaw`DELETE FROM idempotency_keys WHERE expires_at < now()`;
     return { sessions, throttles, deliveries, events, idempotencyKeys };

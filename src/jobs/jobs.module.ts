@@ -5,10 +5,11 @@ import { WebhookDeliveryJob } from '../webhooks/webhook-delivery.job.js';
 import { HousekeepingJob } from './housekeeping.job.js';
 import { JobRunner } from './job-runner.js';
 import { JobScheduler } from './job-scheduler.js';
+import { JobsRepository } from './jobs.repository.js';
 
 @Module({
   imports: [ScheduleModule.forRoot()],
-  providers: [JobRunner, JobScheduler, PublicationEventsJob, WebhookDeliveryJob, HousekeepingJob],
+  providers: [JobsRepository, JobRunner, JobScheduler, PublicationEventsJob, WebhookDeliveryJob, HousekeepingJob],
   exports: [JobRunner, JobScheduler, PublicationEventsJob, WebhookDeliveryJob, HousekeepingJob],
 })
 export class JobsModule {}

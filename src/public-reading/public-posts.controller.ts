@@ -1,13 +1,12 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../auth/access/access.decorators.js';
 import { CursorCodec, paginate } from '../http/cursor.js';
 import { PageQuery } from '../http/pagination.dto.js';
 import { NotFoundProblem } from '../http/problems.js';
+import { PublicCache } from './public-cache.js';
 import { type PublicFilter, type PublicPostRow, PublicPostsRepository } from './public-posts.repository.js';
-
-const maxAgeSeconds = 60;
 
 function toPublicPost(row: PublicPostRow) {
   return {
@@ -22,6 +21,11 @@ function toPublicPost(row: PublicPostRow) {
   };
 }
 
+/**
+ * Public reading. Every response goes through the public cache (a layer above the
+ * repository), which sets ETag and Cache-Control and returns the serialized body. Entries
+ * are keyed by the URL as sent, which the cache's fast path looks up before routing.
+ */
 @ApiTags('public')
 @Public()
 @Controller('v1/public')
@@ -29,51 +33,56 @@ export class PublicPostsController {
   constructor(
     private readonly posts: PublicPostsRepository,
     private readonly cursors: CursorCodec,
+    private readonly cache: PublicCache,
   ) {}
 
   @Get('posts')
-  list(@Query() query: PageQuery, @Res({ passthrough: true }) res: Response) {
-    return this.page('public', {}, query, res);
+  list(@Query() query: PageQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.page('public', {}, query, req, res);
   }
 
   @Get('authors/:handle/posts')
   listByAuthor(
     @Param('handle') handle: string,
     @Query() query: PageQuery,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.page(`public:${handle}`, { handle }, query, res);
+    return this.page(`public:${handle}`, { handle }, query, req, res);
   }
 
   @Get('authors/:handle/posts/:slug')
-  async get(
+  get(
     @Param('handle') handle: string,
     @Param('slug') slug: string,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const row = await this.posts.find(handle, slug);
-    if (!row) throw new NotFoundProblem('post');
-    // A published post changes only by an edit, never by the clock.
-    res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);
-    return toPublicPost(row);
+    // A 404 is not cached: a scheduled post's page appears by the clock alone.
+    return this.cache.serve(req.originalUrl, res, async () => {
+      const row = await this.posts.find(handle, slug);
+      if (!row) throw new NotFoundProblem('post');
+      // A published post changes only by a write, never by the clock.
+      return { body: toPublicPost(row), changesInMs: null };
+    });
   }
 
-  private async page(list: string, filter: PublicFilter, query: PageQuery, res: Response) {
-    let untilNext: number | null = null;
-    const { items, nextCursor } = await paginate(
-      this.cursors,
-      list,
-      query,
-      async (after, limit) => {
-        const result = await this.posts.page({ ...filter, after }, limit);
-        untilNext = result.untilNext;
-        return result.rows;
-      },
-      (post) => ({ at: post.publishedAt, id: post.id }),
-    );
-    // Never cache past the instant a scheduled post would join the list.
-    const maxAge = Math.max(0, Math.min(maxAgeSeconds, untilNext ?? maxAgeSeconds));
-    res.setHeader('Cache-Control', `public, max-age=${maxAge}`);
-    return { items: items.map(toPublicPost), nextCursor };
+  private page(list: string, filter: PublicFilter, query: PageQuery, req: Request, res: Response) {
+    return this.cache.serve(req.originalUrl, res, async () => {
+      let changesInMs: number | null = null;
+      const { items, nextCursor } = await paginate(
+        this.cursors,
+        list,
+        query,
+        async (after, limit) => {
+          const result = await this.posts.page({ ...filter, after }, limit);
+          changesInMs = result.msUntilNext;
+          return result.rows;
+        },
+        (post) => ({ at: post.publishedAt, id: post.id }),
+      );
+      // Never kept past the instant a scheduled post would join the list.
+      return { body: { items: items.map(toPublicPost), nextCursor }, changesInMs };
+    });
   }
 }

@@ -54,24 +54,24 @@ export class PublicPostsRepository {
   }
 
   /**
-   * A page, newest publishedAt first, and in the same round trip the whole seconds until
-   * the next scheduled post (of that author, when given) goes live (null when none is): no
-   * cache may keep the list longer than that.
+   * A page, newest publishedAt first, and in the same round trip the milliseconds (by the
+   * database clock) until the next scheduled post (of that author, when given) goes live
+   * (null when none is): no cache may keep the list longer than that.
    */
-  async page(filter: PublicFilter, limit: number): Promise<{ rows: PublicPostRow[]; untilNext: number | null }> {
-    const rows = await this.db.$queryRaw<Array<PublicPostRow & { untilNext: number | null }>>`
+  async page(filter: PublicFilter, limit: number): Promise<{ rows: PublicPostRow[]; msUntilNext: number | null }> {
+    const rows = await this.db.$queryRaw<Array<PublicPostRow & { msUntilNext: number | null }>>`
       WITH next AS (
-        SELECT public_next_publication(${filter.handle ?? null}::text) AS seconds
+        SELECT public_next_publication(${filter.handle ?? null}::text) AS ms
       ), page AS (
         SELECT ${this.columns} FROM public_posts p
         WHERE ${this.conditions(filter)}
         ORDER BY p.published_at DESC, p.id DESC
         LIMIT ${limit}
       )
-      SELECT page.*, next.seconds AS "untilNext" FROM next LEFT JOIN page ON true
+      SELECT page.*, next.ms AS "msUntilNext" FROM next LEFT JOIN page ON true
       ORDER BY page."publishedAt" DESC, page.id DESC`;
-    const untilNext = rows[0]?.untilNext ?? null;
-    const posts = rows.filter((row) => row.id !== null).map(({ untilNext: _seconds, ...row }) => row);
-    return { rows: posts, untilNext };
+    const msUntilNext = rows[0]?.msUntilNext ?? null;
+    const posts = rows.filter((row) => row.id !== null).map(({ msUntilNext: _ms, ...row }) => row);
+    return { rows: posts, msUntilNext };
   }
 }

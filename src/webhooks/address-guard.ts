@@ -10,14 +10,42 @@ const metadataAddresses = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.
 /** Why the address may not be reached, or null when it may. */
 export function refusedAddress(address: string, allowLoopback: boolean): string | null {
   if (!ipaddr.isValid(address)) return 'is not an IP address';
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
+  const parsed = ipaddr.parse(address);
   if (metadataAddresses.has(parsed.toString())) return 'is a cloud metadata address';
-  const range = parsed.range();
+  return parsed.kind() === 'ipv4'
+    ? refusedIPv4(parsed as ipaddr.IPv4, allowLoopback)
+    : refusedIPv6(parsed as ipaddr.IPv6, allowLoopback);
+}
+
+function refusedIPv4(ip: ipaddr.IPv4, allowLoopback: boolean): string | null {
+  const range = ip.range();
   if (range === 'loopback') return allowLoopback ? null : 'is a loopback address';
   return range === 'unicast' ? null : `is a ${range} address`;
+}
+
+// IPv6 is allowed, not denied: only global unicast (2000::/3) passes, minus the special
+// ranges inside it. ipaddr.js calls anything it has no name for "unicast", which is how
+// IPv4-compatible forms such as ::127.0.0.1 and ::169.254.169.254 got through.
+const globalUnicast = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
+const specialIPv6: Array<[string, string]> = [
+  ['2001::/23', 'IETF protocol assignment (Teredo, benchmarking, ORCHID)'],
+  ['2001:db8::/32', 'documentation'],
+  ['2002::/16', '6to4 (embedded IPv4)'],
+  ['2620:4f:8000::/48', 'AS112'],
+  ['3fff::/20', 'documentation'],
+];
+const specialRanges = specialIPv6.map(
+  ([cidr, name]) => [ipaddr.parseCIDR(cidr) as [ipaddr.IPv6, number], name] as const,
+);
+
+function refusedIPv6(ip: ipaddr.IPv6, allowLoopback: boolean): string | null {
+  if (ip.isIPv4MappedAddress()) return 'is an IPv4-mapped IPv6 address';
+  const range = ip.range();
+  if (range === 'loopback') return allowLoopback ? null : 'is a loopback address';
+  if (ip.parts.slice(0, 6).every((part) => part === 0)) return 'is an IPv4-compatible IPv6 address';
+  if (!ip.match(globalUnicast)) return `is not a global unicast address (${range})`;
+  const special = specialRanges.find(([cidr]) => ip.match(cidr));
+  return special ? `is a ${special[1]} address` : null;
 }
 
 export interface UrlRules {

@@ -1,43 +1,31 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
-import { DatabaseService, type Transaction } from '../database/database.service.js';
 import type { Job } from '../jobs/job.js';
+import { type ClaimedDelivery, JobsRepository } from '../jobs/jobs.repository.js';
 import { type RetryPolicy, retryDelaySeconds } from './retry-policy.js';
 import { signatureHeader } from './signature.js';
 import { postWebhook, type SendOutcome } from './webhook-sender.js';
 
-interface Claimed {
-  id: string;
-  attempts: number;
-  url: string;
-  secret: string;
-  endpointId: string;
-  endpointDisabled: boolean;
-  eventId: string;
-  type: string;
-  createdAt: Date;
-  data: unknown;
-}
-
-const batchSize = 20;
-
 /**
- * Sends due deliveries. Each tick claims a batch with FOR UPDATE SKIP LOCKED and leases it
- * (next_attempt_at moves past the attempt's timeout), so any number of instances share the
- * work without sending one delivery twice at once; a lease that lapses (a crash mid-send)
- * makes the delivery due again: at least once, never zero times.
+ * Sends due deliveries with a bounded number of workers per instance
+ * (WEBHOOK_CONCURRENCY). Each tick claims as many as there are free workers, fairly across
+ * authors and one per endpoint (see JobsRepository.claimDeliveries), and starts them without
+ * waiting for them: a slow endpoint holds one worker and one lease, never the tick or
+ * another author's delivery.
  */
 @Injectable()
-export class WebhookDeliveryJob implements Job {
+export class WebhookDeliveryJob implements Job, OnModuleDestroy {
   readonly name = 'webhook-delivery';
   readonly exclusive = false;
   readonly intervalSeconds: number;
   private readonly logger = new Logger(WebhookDeliveryJob.name);
   private readonly policy: RetryPolicy;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly jobs: JobsRepository,
     @Inject(APP_CONFIG) private readonly config: ReadyConfig,
   ) {
     this.intervalSeconds = config.jobs.webhookDeliverySeconds;
@@ -45,42 +33,48 @@ export class WebhookDeliveryJob implements Job {
     this.policy = { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds, maxAttempts, jitter };
   }
 
-  /** As the jobs' role (byline_worker): every author's rows, only the tables it needs. */
-  private asWorker<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.database.worker('jobs: webhook deliveries of every author', work);
-  }
-
   async run(): Promise<void> {
-    for (const delivery of await this.claim()) {
-      await this.record(delivery, delivery.endpointDisabled ? { error: 'endpoint disabled' } : await this.send(delivery));
+    const slots = this.config.webhooks.concurrency - this.inFlight.size;
+    if (slots <= 0 || this.stopping.signal.aborted) return;
+    const claimed = await this.jobs.claimDeliveries({
+      slots,
+      perAuthor: this.config.webhooks.maxInFlightPerAuthor,
+      leaseSeconds: this.config.webhooks.timeoutSeconds + 30,
+    });
+    for (const delivery of claimed) {
+      const work = this.attempt(delivery).finally(() => this.inFlight.delete(delivery.id));
+      this.inFlight.set(delivery.id, work);
     }
   }
 
-  private claim(): Promise<Claimed[]> {
-    const leaseSeconds = this.config.webhooks.timeoutSeconds + 30;
-    return this.asWorker((tx) => tx.$queryRaw<Claimed[]>`
-      WITH due AS (
-        SELECT d.id FROM webhook_deliveries d JOIN outbox_events e ON e.id = d.event_id
-        WHERE d.state IN ('pending', 'retrying') AND d.next_attempt_at <= now()
-        ORDER BY d.next_attempt_at, e.publish_at, d.id
-        LIMIT ${batchSize}
-        FOR UPDATE OF d SKIP LOCKED
-      ), claimed AS (
-        UPDATE webhook_deliveries d
-        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
-        FROM due WHERE d.id = due.id
-        RETURNING d.id, d.attempts, d.endpoint_id, d.event_id
-      )
-      SELECT c.id, c.attempts, w.url, w.secret, w.id AS "endpointId",
-             w.disabled_at IS NOT NULL AS "endpointDisabled",
-             e.id AS "eventId", e.type, e.created_at AS "createdAt", e.data
-      FROM claimed c
-      JOIN webhook_endpoints w ON w.id = c.endpoint_id
-      JOIN outbox_events e ON e.id = c.event_id
-      ORDER BY e.publish_at, c.id`);
+  /** Attempts under way in this instance. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
-  private send(delivery: Claimed): Promise<SendOutcome> {
+  /** Waits for the attempts under way (for tests and shutdown). */
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight.values());
+  }
+
+  /** Attempts in flight are abandoned and made due again, so a restart resends them at once. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    await this.settle();
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    try {
+      const outcome = await this.send(delivery);
+      if (this.stopping.signal.aborted && outcome.status === null) return await this.jobs.abandoned(delivery);
+      await this.record(delivery, outcome);
+    } catch (error) {
+      // The lease makes the delivery due again once it lapses: at least once, never zero times.
+      this.logger.error(`delivery ${delivery.id} could not be recorded: ${(error as Error).message}`);
+    }
+  }
+
+  private send(delivery: ClaimedDelivery): Promise<SendOutcome> {
     const body = JSON.stringify({
       id: delivery.eventId,
       type: delivery.type,
@@ -95,36 +89,26 @@ export class WebhookDeliveryJob implements Job {
         'byline-event-id': delivery.eventId,
         'byline-signature': signatureHeader(delivery.secret, body, Math.floor(Date.now() / 1000)),
       },
-      { timeoutMs: this.config.webhooks.timeoutSeconds * 1000, allowLoopback: this.config.webhooks.allowLoopback },
+      {
+        timeoutMs: this.config.webhooks.timeoutSeconds * 1000,
+        allowLoopback: this.config.webhooks.allowLoopback,
+        signal: this.stopping.signal,
+      },
     );
   }
 
   /** 2xx delivered; 410 disables the endpoint; anything else retries until the last attempt. */
-  private async record(delivery: Claimed, outcome: SendOutcome): Promise<void> {
-    const status = 'status' in outcome ? outcome.status : null;
-    const error = 'error' in outcome ? outcome.error : null;
-    if (status !== null && status >= 200 && status < 300) {
-      await this.asWorker((tx) => tx.$executeRaw`
-        UPDATE webhook_deliveries SET state = 'delivered', last_status = ${status}, last_error = NULL,
-          delivered_at = now(), next_attempt_at = NULL
-        WHERE id = ${delivery.id}::uuid`);
-      return;
-    }
+  private async record(delivery: ClaimedDelivery, outcome: SendOutcome): Promise<void> {
+    const { status } = outcome;
+    if (status !== null && status >= 200 && status < 300) return this.jobs.delivered(delivery, status);
     const gone = status === 410;
-    const dead = gone || delivery.endpointDisabled || delivery.attempts >= this.policy.maxAttempts;
-    const delay = retryDelaySeconds(this.policy, delivery.attempts);
-    await this.asWorker(async (tx) => {
-      await tx.$executeRaw`
-      UPDATE webhook_deliveries
-      SET state = ${dead ? 'dead' : 'retrying'}, last_status = ${status}, last_error = ${error},
-          next_attempt_at = CASE WHEN ${dead} THEN NULL ELSE now() + make_interval(secs => ${delay}) END
-      WHERE id = ${delivery.id}::uuid`;
-      if (gone) {
-        await tx.$executeRaw`UPDATE webhook_endpoints SET disabled_at = now() WHERE id = ${delivery.endpointId}::uuid`;
-      }
+    const dead = gone || delivery.attempts >= this.policy.maxAttempts;
+    await this.jobs.failed(delivery, {
+      status,
+      error: outcome.error ?? `HTTP ${status}`,
+      retryInSeconds: dead ? null : retryDelaySeconds(this.policy, delivery.attempts),
+      disableEndpoint: gone,
     });
-    if (gone) {
-      this.logger.warn(`webhook endpoint ${delivery.endpointId} answered 410 and is disabled`);
-    }
+    if (gone) this.logger.warn(`webhook endpoint ${delivery.endpointId} answered 410 and is disabled`);
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { RequirePermission } from '../auth/access/access.decorators.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -11,11 +11,30 @@ import { NotFoundProblem, UnprocessableProblem } from '../http/problems.js';
 import { UuidPipe } from '../http/uuid.pipe.js';
 import { refusedUrl } from './address-guard.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import { UpdateWebhookDto } from './dto/update-webhook.dto.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const endpointId = new UuidPipe('webhook');
 const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+interface EndpointRow {
+  id: string;
+  url: string;
+  events: string[];
+  description: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+const endpointView = (e: EndpointRow) => ({
+  id: e.id,
+  url: e.url,
+  events: e.events,
+  description: e.description,
+  disabled: e.disabledAt !== null,
+  createdAt: e.createdAt.toISOString(),
+});
 
 @ApiTags('webhooks')
 @TenantData('WebhookEndpoint')
@@ -34,13 +53,26 @@ export class WebhooksController {
   async create(@Body() input: CreateWebhookDto) {
     const refused = await refusedUrl(input.url, this.config.webhooks);
     if (refused) throw new UnprocessableProblem(refused);
-    const endpoint = await this.webhooks.create({
-      url: input.url,
-      events: input.events,
-      description: input.description ?? '',
-      secret: `whsec_${randomBytes(32).toString('base64url')}`,
-    });
-    return { id: endpoint.id, url: endpoint.url, events: endpoint.events, description: endpoint.description, secret: endpoint.secret };
+    const cap = this.config.webhooks.maxEndpointsPerAuthor;
+    const endpoint = await this.webhooks.create(
+      {
+        url: input.url,
+        events: input.events,
+        description: input.description ?? '',
+        secret: `whsec_${randomBytes(32).toString('base64url')}`,
+      },
+      cap,
+    );
+    if (!endpoint) throw new UnprocessableProblem(`An author may have at most ${cap} webhook endpoints.`);
+    return { ...endpointView(endpoint), secret: endpoint.secret };
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Disable an endpoint, or enable a disabled one again' })
+  async update(@Param('id', endpointId) id: string, @Body() input: UpdateWebhookDto) {
+    const endpoint = await this.webhooks.setDisabled(id, input.disabled);
+    if (!endpoint) throw new NotFoundProblem('webhook');
+    return endpointView(endpoint);
   }
 
   @Get()
@@ -53,14 +85,7 @@ export class WebhooksController {
       (endpoint) => ({ at: endpoint.createdAt, id: endpoint.id }),
     );
     return {
-      items: result.items.map((e) => ({
-        id: e.id,
-        url: e.url,
-        events: e.events,
-        description: e.description,
-        disabled: e.disabledAt !== null,
-        createdAt: e.createdAt.toISOString(),
-      })),
+      items: result.items.map(endpointView),
       nextCursor: result.nextCursor,
     };
   }
@@ -89,6 +114,7 @@ export class WebhooksController {
         state: d.state,
         attempts: d.attempts,
         lastStatus: d.lastStatus,
+        lastError: d.lastError,
         nextAttemptAt: iso(d.nextAttemptAt),
         createdAt: d.createdAt.toISOString(),
       })),

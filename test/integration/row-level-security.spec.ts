@@ -64,10 +64,8 @@ async function seedTenant(owner: pg.Client): Promise<Tenant> {
     `INSERT INTO webhook_endpoints (user_id, url, events, secret) VALUES ($1, 'https://example.com/h', '{post.published}', 'secret-${tag}') RETURNING id`,
     [id],
   );
-  const event = await one(
-    `INSERT INTO outbox_events (user_id, type, post_id, publish_at, data) VALUES ($1, 'post.published', $2, '2001-01-01', '{}') RETURNING id`,
-    [id, published],
-  );
+  // Written by the post's own on-air trigger (publication transitions), before the endpoint existed.
+  const event = await one(`SELECT id FROM outbox_events WHERE post_id = $1 AND type = 'post.published'`, [published]);
   await owner.query(`INSERT INTO webhook_deliveries (user_id, endpoint_id, event_id) VALUES ($1, $2, $3)`, [id, endpoint, event]);
   return { id, handle, email, draft, scheduled, published, tag: tagId, endpoint, event };
 }
@@ -197,10 +195,10 @@ describe('row-level security', () => {
       );
       expect(hidden).toEqual([]);
       // Only when the next one goes live, never which post it is.
-      const [{ seconds }] = await asPublic(
-        async () => (await owner.query(`SELECT public_next_publication($1) AS seconds`, [a.handle])).rows,
+      const [{ ms }] = await asPublic(
+        async () => (await owner.query(`SELECT public_next_publication($1) AS ms`, [a.handle])).rows,
       );
-      expect(seconds).toBe(86400);
+      expect(ms).toBe(86400000);
     });
 
     it('hides the posts of a disabled author', async () => {
@@ -229,13 +227,18 @@ describe('row-level security', () => {
 
     it('reads every author’s posts for events, and writes events and deliveries', async () => {
       const ids = await asWorker(async () => {
-        const posts = await app.query(`SELECT id, title, slug, publish_at FROM posts WHERE user_id = ANY($1)`, [[a.id, b.id]]);
+        const posts = await app.query(
+          `SELECT id, title, slug, publish_at, on_air, air_sequence, author_disabled FROM posts WHERE user_id = ANY($1)`,
+          [[a.id, b.id]],
+        );
         await app.query(
-          `INSERT INTO outbox_events (user_id, type, post_id, publish_at, data) VALUES ($1, 'post.test', $2, now(), '{}')`,
+          `INSERT INTO outbox_events (user_id, type, post_id, sequence, publish_at, data) VALUES ($1, 'post.test', $2, 100, now(), '{}')`,
           [a.id, a.published],
         );
-        await app.query(`UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE user_id = ANY($1)`, [[a.id, b.id]]);
-        await app.query(`UPDATE webhook_endpoints SET disabled_at = now() WHERE id = $1`, [a.endpoint]);
+        // The fair claim leases an endpoint and records why an attempt failed.
+        await app.query(`UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = 'x' WHERE user_id = ANY($1)`, [[a.id, b.id]]);
+        await app.query(`UPDATE webhook_endpoints SET busy_until = now() WHERE id = $1`, [a.endpoint]);
+        await app.query(`UPDATE webhook_endpoints SET disabled_at = now(), busy_until = NULL WHERE id = $1`, [a.endpoint]);
         return posts.rows.map((r) => r.id);
       });
       expect(ids).toHaveLength(6);
@@ -246,6 +249,7 @@ describe('row-level security', () => {
       for (const sql of [
         'SELECT body FROM posts',
         `UPDATE posts SET title = 'x'`,
+        'UPDATE posts SET on_air = true',
         'DELETE FROM posts',
         'SELECT email FROM users',
         'SELECT password_hash FROM users',
@@ -259,6 +263,55 @@ describe('row-level security', () => {
       ]) {
         await expect(asWorker(() => app.query(sql)), sql).rejects.toMatchObject({ code: '42501' });
       }
+    });
+
+    it('moves every author’s due posts on the air through publish_due_posts, a role bound by policies', async () => {
+      // The function belongs to byline_publisher (no superuser, no BYPASSRLS), so this is what
+      // a non-superuser migration owner gets too.
+      const [{ owner: functionOwner, bypasses }] = (
+        await owner.query(`SELECT r.rolname AS owner, r.rolsuper OR r.rolbypassrls AS bypasses
+                           FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE p.proname = 'publish_due_posts'`)
+      ).rows;
+      expect({ functionOwner, bypasses }).toEqual({ functionOwner: 'byline_publisher', bypasses: false });
+      const due = (
+        await owner.query<{ id: string }>(
+          `INSERT INTO posts (user_id, title, slug, publish_at, updated_at)
+           VALUES ($1, 'due', $2, clock_timestamp() + interval '200 milliseconds', now()) RETURNING id`,
+          [a.id, `due-${randomUUID().slice(0, 8)}`],
+        )
+      ).rows[0].id;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const seen = await asWorker(async () => {
+          await app.query('SELECT publish_due_posts(100)');
+          const post = (await app.query(`SELECT on_air FROM posts WHERE id = $1`, [due])).rows[0];
+          const events = (await app.query(`SELECT id, type FROM outbox_events WHERE post_id = $1`, [due])).rows;
+          const deliveries = (
+            await app.query(`SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ANY($1)`, [events.map((e) => e.id)])
+          ).rows;
+          return { onAir: post.on_air, types: events.map((e) => e.type), endpoints: deliveries.map((d) => d.endpoint_id) };
+        });
+        expect(seen).toEqual({ onAir: true, types: ['post.published'], endpoints: [a.endpoint] });
+      } finally {
+        await owner.query('DELETE FROM posts WHERE id = $1', [due]);
+      }
+    });
+
+    it('takes a disabled author’s posts off the air when the application disables them (no tenant set)', async () => {
+      const seen = await asTenant(app, null, async () => {
+        await app.query('UPDATE users SET disabled_at = now() WHERE id = $1', [a.id]);
+        await app.query('SET LOCAL ROLE byline_worker');
+        const post = (await app.query(`SELECT on_air, author_disabled FROM posts WHERE id = $1`, [a.published])).rows[0];
+        const types = (await app.query(`SELECT type FROM outbox_events WHERE post_id = $1 ORDER BY sequence`, [a.published])).rows;
+        return { post, types: types.map((t) => t.type) };
+      });
+      expect(seen).toEqual({ post: { on_air: false, author_disabled: true }, types: ['post.published', 'post.unpublished'] });
+    });
+
+    it('is the only role that may call the clock', async () => {
+      await expect(asTenant(app, a.id, () => app.query('SET LOCAL ROLE byline_public; SELECT publish_due_posts(1)'))).rejects.toMatchObject({
+        code: '42501',
+      });
     });
 
     it('opens no row to the application merely because it may become the worker', async () => {

@@ -9,10 +9,11 @@ export interface Received {
 }
 
 /**
- * A real HTTP receiver on loopback. `respond` decides each answer by path and by how many
- * requests that path has had.
+ * A real HTTP receiver on loopback, addressed by host name (`localhost`). `respond` decides
+ * each answer by path and by how many requests that path has had; 'hang' accepts the request
+ * and never answers (a tarpit).
  */
-export async function startReceiver(respond: (path: string, nth: number) => number = () => 200) {
+export async function startReceiver(respond: (path: string, nth: number) => number | 'hang' = () => 200) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -20,16 +21,23 @@ export async function startReceiver(respond: (path: string, nth: number) => numb
     req.on('end', () => {
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers, body, at: Date.now() });
-      res.statusCode = respond(path, received.filter((r) => r.path === path).length);
+      const answer = respond(path, received.filter((r) => r.path === path).length);
+      if (answer === 'hang') return;
+      res.statusCode = answer;
       res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    port,
+    url: (path: string) => `http://localhost:${port}${path}`,
     received: (path: string) => received.filter((r) => r.path === path),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

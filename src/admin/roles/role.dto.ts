@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from '../../http/optional.js';
 import { allPermissions, type Permission } from '../../auth/access/permissions.js';
 
 export class CreateRoleDto {
@@ -9,7 +10,7 @@ export class CreateRoleDto {
   name: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   description?: string;
@@ -23,13 +24,13 @@ export class CreateRoleDto {
 
 export class UpdateRoleDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   description?: string;
 
   @ApiPropertyOptional({ enum: allPermissions, isArray: true })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsIn(allPermissions, { each: true, message: 'each permission must be one Byline knows' })

@@ -20,6 +20,10 @@ export class RolesService {
     return this.roles.list();
   }
 
+  find(name: string) {
+    return this.roles.find(name);
+  }
+
   async create(input: CreateRoleDto, origin: Origin) {
     const permissions = [...new Set(input.permissions)];
     try {

@@ -11,6 +11,9 @@ import { PageQuery } from '../../http/pagination.dto.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
+import { CurrentUser } from '../../auth/access/current-user.decorator.js';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { RoleEscalation } from '../roles/role-escalation.js';
 import { AdminUsersRepository } from './admin-users.repository.js';
 
 class UpdateUserDto {
@@ -41,6 +44,7 @@ export class AdminUsersController {
     private readonly sessions: SessionsRepository,
     private readonly audit: AuditLog,
     private readonly cursors: CursorCodec,
+    private readonly escalation: RoleEscalation,
   ) {}
 
   @RequirePermission('users.read')
@@ -62,6 +66,7 @@ export class AdminUsersController {
   update(
     @Param('id', new UuidPipe('user')) id: string,
     @Body() input: UpdateUserDto,
+    @CurrentUser() caller: AuthUser,
     @RequestOrigin() origin: Origin,
   ) {
     return this.users.transaction(async (tx) => {
@@ -69,8 +74,11 @@ export class AdminUsersController {
       if (!before) throw new NotFoundProblem('user');
       const wasDisabled = before.disabledAt !== null;
       if (wasDisabled === input.disabled) return view(before);
-      if (input.disabled && before.roles.some((r) => r.roleName === builtInRoles.admin)) {
-        await assertAnAdminRemains(tx, { userId: id });
+      if (before.roles.some((r) => r.roleName === builtInRoles.admin)) {
+        // Only an admin may disable (or re-enable) an admin.
+        const admin = { name: builtInRoles.admin, permissions: [] };
+        await this.escalation.assertMay(caller, 'disable', admin, origin, { type: 'user', id });
+        if (input.disabled) await assertAnAdminRemains(tx, { userId: id });
       }
       const after = await this.users.setDisabled(tx, id, input.disabled);
       const ended = input.disabled ? await this.sessions.endAllForUser(id, null, tx) : 0;

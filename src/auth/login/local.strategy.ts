@@ -8,7 +8,8 @@ import { TooManyRequestsProblem, UnauthorizedProblem } from '../../http/problems
 import type { Account } from '../auth-user.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { LoginThrottle } from './login-throttle.js';
+import { normalizeEmail } from '../users/email.js';
+import { accountKey, addressKey, LoginThrottle } from './login-throttle.js';
 
 export const badCredentials = () => new UnauthorizedProblem('The email or password is incorrect.');
 
@@ -28,32 +29,33 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
   }
 
   async validate(req: Request, rawEmail: string, password: string): Promise<Account> {
-    const email = rawEmail.trim().toLowerCase();
-    const ip = req.ip ?? 'unknown';
+    const email = normalizeEmail(rawEmail);
+    const account = accountKey(email);
+    const address = addressKey(req.ip ?? 'unknown');
     const origin = { ...originOf(req), actor: { type: 'anonymous' as const, label: email } };
     try {
-      await this.throttle.assertOpen(email, ip);
+      // Counted before Argon2 runs; only a success gives the attempt back.
+      await this.throttle.reserve([account, address]);
     } catch (error) {
       if (error instanceof TooManyRequestsProblem) {
         await this.audit.record(origin, { action: 'auth.login_failed', details: { email, reason: 'throttled' } });
       }
       throw error;
     }
-    const account = await this.users.findCredentials(email);
-    const verified = account
-      ? await this.hasher.verify(account.passwordHash, password)
+    const found = await this.users.findCredentials(email);
+    const verified = found
+      ? await this.hasher.verify(found.passwordHash, password)
       : await this.hasher.verifyAgainstNothing(password);
-    if (!account || !verified || account.disabledAt) {
-      await this.throttle.recordFailure(email, ip);
+    if (!found || !verified || found.disabledAt) {
       await this.audit.record(origin, {
         action: 'auth.login_failed',
-        target: account ? { type: 'user', id: account.id } : undefined,
-        details: { email, reason: account?.disabledAt && verified ? 'disabled' : 'bad-credentials' },
+        target: found ? { type: 'user', id: found.id } : undefined,
+        details: { email, reason: found?.disabledAt && verified ? 'disabled' : 'bad-credentials' },
       });
       throw badCredentials();
     }
-    await this.throttle.recordSuccess(email);
-    const { passwordHash: _hash, disabledAt: _disabled, ...user } = account;
+    await this.throttle.succeeded(account, address);
+    const { passwordHash: _hash, disabledAt: _disabled, ...user } = found;
     await this.audit.record(
       { ...origin, actor: { type: 'user', id: user.id, label: user.email } },
       { action: 'auth.login_succeeded', target: { type: 'user', id: user.id } },

@@ -23,7 +23,7 @@ export class PasswordChangeController {
     @RequestOrigin() origin: Origin,
   ): Promise<void> {
     await this.passwords.change(
-      user.id,
+      user,
       req.sessionID,
       input.currentPassword,
       input.newPassword,

@@ -1,4 +1,3 @@
-import connectPgSimple from 'connect-pg-simple';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
@@ -6,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ReadyConfig } from '../../config/config.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { judgeSession } from './session-policy.js';
+import { SessionStore } from './session-store.js';
 import { tenantFromSession } from './tenant-scope.middleware.js';
 import './session-data.js';
 
@@ -20,33 +20,25 @@ export function sessionCookieName(config: ReadyConfig): string {
  * a minute) and when idle or absolute time has run out, whatever the cookie says.
  */
 export function installSessions(app: NestExpressApplication, config: ReadyConfig): void {
-  const PgStore = connectPgSimple(session);
-  const store = new PgStore({
-    pool: app.get(DatabaseService).pool,
-    tableName: 'session',
-    createTableIfMissing: false,
-    // express-session would otherwise rewrite `expire` on every request.
-    disableTouch: true,
-    // Expired rows are pruned by housekeeping, once, not by every instance.
-    pruneSessionInterval: false,
+  const store = new SessionStore(app.get(DatabaseService).pool);
+  const sessions = session({
+    name: sessionCookieName(config),
+    secret: config.session.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: config.production,
+      maxAge: config.session.idleSeconds * 1000,
+    },
   });
-  app.use(
-    session({
-      name: sessionCookieName(config),
-      secret: config.session.secret,
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: false,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        path: '/',
-        secure: config.production,
-        maxAge: config.session.idleSeconds * 1000,
-      },
-    }),
-  );
+  // After session(): it installs the store's `generate`, which this wraps.
+  store.trackGenerated();
+  app.use(sessions);
   app.use(enforceSessionLimits(config));
   app.use(passport.session());
   app.use(tenantFromSession);
@@ -63,6 +55,8 @@ function enforceSessionLimits(config: ReadyConfig) {
       now,
     );
     if (verdict === 'fresh') return next();
+    // Public reading is cacheable: touching would save the session and re-send its cookie.
+    if (verdict === 'touch' && isPublicReading(req)) return next();
     if (verdict === 'touch') {
       current.lastSeenAt = now;
       return next();
@@ -70,4 +64,9 @@ function enforceSessionLimits(config: ReadyConfig) {
     // Destroys the stored session and carries on with an empty one: signed out.
     current.regenerate(next);
   };
+}
+
+/** Anonymous, cacheable reading: it never writes the session. */
+export function isPublicReading(req: Request): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith('/v1/public/');
 }

@@ -1,12 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { normalizeEmail } from '../users/email.js';
 
+const normalizedEmail = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? normalizeEmail(value) : value;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class SignupDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(trim)
+  @Transform(normalizedEmail)
   @IsEmail()
   @MaxLength(254)
   email: string;

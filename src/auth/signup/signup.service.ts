@@ -24,7 +24,7 @@ export class SignupService {
     try {
       return await this.users.transaction(async (tx) => {
         const user = await this.users.create(tx, {
-          email: input.email.toLowerCase(),
+          email: input.email,
           handle: input.handle,
           displayName: input.displayName,
           passwordHash,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../http/optional.js';
 import { eventTypes, type EventType } from '../../events/event-types.js';
 
 export class CreateWebhookDto {
@@ -16,7 +17,7 @@ export class CreateWebhookDto {
   events: EventType[];
 
   @ApiPropertyOptional({ example: 'Rebuild the static site' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   description?: string;

@@ -71,7 +71,7 @@ describe('publication events and webhooks', () => {
       id: expect.any(String),
       type: 'post.published',
       createdAt: expect.any(String),
-      data: { post: expect.objectContaining({ id: post.id, slug: post.slug, publishedAt: expect.any(String) }) },
+      data: { post: expect.objectContaining({ id: post.id, slug: post.slug, publishedAt: expect.any(String) }), sequence: 1 },
     });
     expect(delivery.headers['byline-event-id']).toBe(body.id);
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['byline-signature']))!;

@@ -19,4 +19,10 @@ COPY --from=build /app/prisma ./prisma
 COPY package.json ./
 USER node
 EXPOSE 3000
+# Exec form: node itself is PID 1 and receives SIGTERM from `docker stop` (no shell in
+# between to swallow it). PID 1 ignores signals it has no handler for; Byline installs its
+# own (src/lifecycle/graceful-shutdown.ts) and spawns no children, so it needs no init.
+# Give the container more than SHUTDOWN_GRACE_SECONDS to stop (docker stop -t, or
+# stop_grace_period in docker-compose.yml), or the drain is cut by SIGKILL.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]

@@ -13,6 +13,7 @@ import { PostsModule } from './posts/posts.module.js';
 import { PublicReadingModule } from './public-reading/public-reading.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        LifecycleModule,
         HttpModule,
         HealthModule,
         AuditModule,

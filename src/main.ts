@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type ReadyConfig } from './config/config.js';
 import { startDevelopmentDatabase } from './database/embedded-postgres.js';
 import { createApp } from './bootstrap.js';
 import { createLogger } from './http/request-logging.js';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 
 async function main() {
   let config;
@@ -20,8 +21,11 @@ async function main() {
   const ready: ReadyConfig = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url };
 
   const app = await createApp(ready, logger);
-  // Graceful shutdown closes the HTTP server; the embedded server goes down after it.
-  app.getHttpServer().once('close', () => void embedded?.stop());
+  // SIGTERM/SIGINT drain requests and jobs, then close the pools; the embedded server last.
+  new GracefulShutdown(app, logger, {
+    graceSeconds: ready.shutdownGraceSeconds,
+    afterClose: async () => embedded?.stop(),
+  }).listen();
   await app.listen(ready.port);
   logger.info({ port: ready.port }, 'Byline is listening');
 }

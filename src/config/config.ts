@@ -6,6 +6,8 @@ const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'password', 'dev
 
 const positiveSeconds = z.coerce.number().int().positive();
 const intervalSeconds = z.coerce.number().positive().max(7 * 24 * 3600);
+// Bounded waits, in milliseconds (PostgreSQL's own unit for its timeouts).
+const waitMillis = z.coerce.number().int().min(1).max(24 * 3600 * 1000);
 const budget = z.coerce.number().int().min(1).max(10_000_000);
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 
@@ -23,6 +25,12 @@ const environment = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_POOL_TIMEOUT_MS: waitMillis.default(5000),
+    DATABASE_STATEMENT_TIMEOUT_MS: waitMillis.default(10_000),
+    DATABASE_LOCK_TIMEOUT_MS: waitMillis.default(5000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: waitMillis.default(30_000),
+    HEALTH_CHECK_TIMEOUT_MS: waitMillis.default(2000),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().max(3600).default(10),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     SESSION_SECRET: z.string().optional(),
     LOG_LEVEL: z
@@ -110,6 +118,14 @@ function toConfig(env: z.infer<typeof environment>) {
     databaseUrl: env.DATABASE_URL,
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseTimeouts: {
+      poolMillis: env.DATABASE_POOL_TIMEOUT_MS,
+      statementMillis: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMillis: env.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionMillis: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    healthCheckMillis: env.HEALTH_CHECK_TIMEOUT_MS,
+    shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

@@ -21,6 +21,22 @@ function preparedStatementName(query: { sql: string }): string {
   return name;
 }
 
+/**
+ * Every wait a request can meet is bounded: for a pooled connection (acquiring or opening
+ * one), for a statement, for a lock, and for a transaction left idle. pg sends the three
+ * timeouts as startup parameters, so they hold on every connection of the pool.
+ */
+export function boundedWaits(timeouts: ReadyConfig['databaseTimeouts'] | undefined) {
+  // A hand-built partial config (some tests) keeps the former pool wait and no others.
+  if (!timeouts) return { connectionTimeoutMillis: 5000 };
+  return {
+    connectionTimeoutMillis: timeouts.poolMillis,
+    statement_timeout: timeouts.statementMillis,
+    lock_timeout: timeouts.lockMillis,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMillis,
+  };
+}
+
 /** An interactive transaction of the unscoped client. */
 export type Transaction = Prisma.TransactionClient;
 
@@ -44,7 +60,7 @@ export class DatabaseService implements OnModuleDestroy {
     this.pool = new TenantPool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
-      connectionTimeoutMillis: 5000,
+      ...boundedWaits(config.databaseTimeouts),
       // Dates such as CURRENT_DATE (a post's default editorial date) are UTC dates.
       options: '-c TimeZone=UTC',
     });
@@ -125,8 +141,14 @@ export class DatabaseService implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.client.$disconnect();
-    await this.pool.end();
+  private closing?: Promise<void>;
+
+  /** Closes the client and the pool, once; graceful shutdown calls it after the drain. */
+  onModuleDestroy(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.client.$disconnect();
+      await this.pool.end();
+    })();
+    return this.closing;
   }
 }

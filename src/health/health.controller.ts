@@ -3,12 +3,17 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/access/access.decorators.js';
 import { MigrationStatus } from '../database/migration-status.js';
+import { ShutdownState } from '../lifecycle/shutdown-state.js';
+import { readiness } from './readiness.js';
 
 @Public()
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly migrations: MigrationStatus) {}
+  constructor(
+    private readonly migrations: MigrationStatus,
+    private readonly shutdown: ShutdownState,
+  ) {}
 
   @Get('live')
   live() {
@@ -17,16 +22,9 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const { reachable, pendingMigrations } = await this.migrations.check();
-    const ok = reachable && pendingMigrations.length === 0;
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return {
-      status: ok ? 'ok' : 'unavailable',
-      checks: {
-        database: reachable ? 'up' : 'down',
-        migrations: pendingMigrations.length === 0 ? 'applied' : 'pending',
-      },
-      ...(reachable && pendingMigrations.length ? { pendingMigrations } : {}),
-    };
+    // From the moment shutdown begins, without asking the database.
+    const report = readiness(this.shutdown.draining ? 'shutting-down' : await this.migrations.check());
+    res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return report;
   }
 }

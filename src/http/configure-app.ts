@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { ConnectionDraining } from '../lifecycle/connection-draining.js';
 import { installSessions } from '../auth/session/session.middleware.js';
 import { PublicCache } from '../public-reading/public-cache.js';
 import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
@@ -23,6 +24,7 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
   app.use(requestLogging(logger));
+  app.use(app.get(ConnectionDraining).middleware);
   app.use(helmet());
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
@@ -36,7 +38,8 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   // apply to it like to any public read.
   app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(middlewareErrors);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: its hooks end the pool while requests still run;
+  // main.ts installs GracefulShutdown, which drains first.
   setUpOpenApi(app);
 }
 

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { databaseUnavailability, retryAfterSeconds } from '../database/database-errors.js';
 import { ProblemError } from './problems.js';
 
 export interface Problem {
@@ -60,9 +60,10 @@ export function toProblem(error: unknown): Problem {
   }
   const parserProblem = error && typeof error === 'object' ? fromBodyParser(error) : undefined;
   if (parserProblem) return parserProblem;
-  if (isDatabaseUnavailable(error)) {
+  const unavailable = databaseUnavailability(error);
+  if (unavailable) {
     return generic(503, 'The service is temporarily unavailable. Try again shortly.', {
-      'Retry-After': '5',
+      'Retry-After': String(retryAfterSeconds(unavailable)),
     });
   }
   return generic(500, 'An unexpected error occurred. Quote the requestId when reporting it.');

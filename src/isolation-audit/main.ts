@@ -21,7 +21,7 @@ try {
   const url = withDatabase(server, name);
   await applyMigrations(url);
   // Byline runs as its own role, as in production; the owner seeds and snapshots.
-  const report = await runIsolationAudit(await ensureApplicationLogin(url), [], url);
+  const report = await runIsolationAudit(await ensureApplicationLogin(url), { inspectUrl: url });
   await writeReports(report, path.resolve('reports'));
   console.log(summary(report));
   console.log('Reports: reports/isolation-audit.json, reports/isolation-audit.md');

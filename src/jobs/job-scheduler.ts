@@ -37,6 +37,12 @@ export class JobScheduler implements OnApplicationBootstrap {
     this.logger.log(`jobs started: ${this.jobs.map((job) => `${job.name} every ${job.intervalSeconds}s`).join(', ')}`);
   }
 
+  /** Shutdown: no further ticks are scheduled. */
+  stopAll(): void {
+    for (const name of this.registry.getIntervals()) this.registry.deleteInterval(name);
+    for (const name of this.registry.getTimeouts()) this.registry.deleteTimeout(name);
+  }
+
   /** Stops one job's ticks (its heartbeat then goes stale). */
   stop(name: string): void {
     this.registry.deleteInterval(name);

@@ -4,5 +4,6 @@ export interface Job {
   readonly intervalSeconds: number;
   /** true: one instance runs each tick (advisory lock); false: instances share the work. */
   readonly exclusive: boolean;
-  run(): Promise<void>;
+  /** `stopping` aborts at shutdown: take no new work, finish or release what is held. */
+  run(stopping?: AbortSignal): Promise<void>;
 }

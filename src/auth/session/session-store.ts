@@ -2,6 +2,10 @@ import connectPgSimple from 'connect-pg-simple';
 import session, { type SessionData } from 'express-session';
 import type { Request } from 'express';
 import type { Pool } from 'pg';
+import { Logger } from '@nestjs/common';
+import { isWellFormedSession } from './session-shape.js';
+
+const logger = new Logger('SessionStore');
 
 const PgStore = connectPgSimple(session);
 
@@ -41,6 +45,23 @@ export class SessionStore extends PgStore {
       generate(req);
       this.unsaved.add(req.session);
     };
+  }
+
+  /**
+   * connect-pg-simple's get, plus a shape check: a stored session of the wrong shape would
+   * make every request with its cookie fail, so it is logged, deleted (so logged once) and
+   * read as no session (401). A database error goes to express-session's next(err): 503.
+   */
+  override get(sid: string, callback: (error: unknown, sess?: SessionData | null) => void): void {
+    this.pool.query<{ sess: unknown }>('SELECT sess FROM "session" WHERE sid = $1 AND expire >= now()', [sid]).then(
+      ({ rows: [row] }) => {
+        if (!row) return callback(null, null);
+        if (isWellFormedSession(row.sess)) return callback(null, row.sess as SessionData);
+        logger.warn('a stored session is malformed; treating it as no session and deleting it');
+        this.destroy(sid, () => callback(null, null));
+      },
+      (error: unknown) => callback(error),
+    );
   }
 
   override set(sid: string, sess: SessionData, callback?: (error?: unknown) => void): void {

@@ -29,11 +29,12 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
   app.use(privateWhenSettingCookies);
+  installSessions(app, config);
+  // Before the body is looked at: a refused body (not JSON, malformed, hostile) spends budget too.
+  app.use(rateLimits(app.get(RateLimiter)));
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(refuseHostileInput);
-  installSessions(app, config);
-  app.use(rateLimits(app.get(RateLimiter)));
   // A cached public response needs nothing below (public-cache.middleware.ts); rate limits
   // apply to it like to any public read.
   app.use(publicCacheFastPath(app.get(PublicCache)));

@@ -47,7 +47,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const header = readKeyHeader(req.headers['idempotency-key']);
+    // headersDistinct: Node joins a repeated header into "a, b", which would pass as one key.
+    const sent = req.headersDistinct['idempotency-key'];
+    const header = readKeyHeader(sent && sent.length === 1 ? sent[0] : sent);
     if (header.kind === 'absent' || !req.user) return next.handle();
     if (header.kind === 'malformed') throw malformedKey();
     const path = req.originalUrl.split('?', 1)[0];

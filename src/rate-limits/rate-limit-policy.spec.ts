@@ -11,6 +11,8 @@ describe('rate limit policy', () => {
     expect(budgetFor('GET', '/v1/public/posts')).toBe('public');
     expect(budgetFor('GET', '/v1/publicity')).toBe('reads');
     expect(budgetFor('GET', '/health/ready')).toBeNull();
+    expect(budgetFor('GET', '/V1/Public/posts')).toBe('public');
+    expect(budgetFor('GET', '/HEALTH/live')).toBeNull();
   });
 
   it('gives public reading the most generous quota', () => {

@@ -14,7 +14,9 @@ export interface BudgetSettings {
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The budget a request spends, or null for health probes, which are never limited. */
-export function budgetFor(method: string, path: string): Budget | null {
+export function budgetFor(method: string, rawPath: string): Budget | null {
+  // Routes match in any case (Express's default), so budgets must too.
+  const path = rawPath.toLowerCase();
   if (path === '/health' || path.startsWith('/health/')) return null;
   if (!readMethods.has(method.toUpperCase())) return 'writes';
   return path.startsWith('/v1/public/') || path === '/v1/public' ? 'public' : 'reads';

@@ -14,6 +14,8 @@ import signature from 'cookie-signature';
 import pg from 'pg';
 import { freePort, serverOrTemporary } from '../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../src/database/migrations.js';
+import { ensureApplicationLogin } from '../src/database/roles.js';
+import { rlsCost } from './rls-cost.js';
 import { loadConfig } from '../src/config/config.js';
 import { RateLimiter } from '../src/rate-limits/rate-limiter.service.js';
 
@@ -357,7 +359,7 @@ const summarise = (runs: Figures[]): Figures => ({
 
 /**
  * The Byline processes of a run, each the production build with these settings on top.
- * (Issues 11 and 17 add one with row-level security off and one with rate limits off.)
+ * (Row-level security off is the owner's instance below, started apart for bench/rls-cost.ts.)
  */
 const instances = {
   byline: {},
@@ -371,6 +373,8 @@ async function main() {
   const processes: ChildProcess[] = [];
   try {
     await applyMigrations(url);
+    // Byline runs as its own role, bound by row-level security, as in production.
+    const appUrl = await ensureApplicationLogin(url);
     await db.connect();
     console.log('seeding 10,000 users and 200,000 posts (70,000 published in the last 30 days, with their events) ...');
     const sessions = await seed();
@@ -381,7 +385,7 @@ async function main() {
     // (e.g. JOBS_ENABLED=false, PASSWORD_HASH_CONCURRENCY=2).
     const extraEnv = Object.fromEntries((process.env.BENCH_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
     const bylineEnv: Record<string, string> = {
-      NODE_ENV: 'production', DATABASE_URL: url, SESSION_SECRET: secret, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      NODE_ENV: 'production', DATABASE_URL: appUrl, SESSION_SECRET: secret, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       // The limiter stays on and counts every request, but the load comes from one address
       // and 200 users, far past the real budgets; limiterCost() measures what it costs.
       RATE_LIMIT_WRITES: '10000000', RATE_LIMIT_READS: '10000000', RATE_LIMIT_PUBLIC_READS: '10000000',
@@ -405,6 +409,12 @@ async function main() {
     const baselinePort = await freePort();
     const baseline = start('node', ['bench/baseline-server.mjs'], { DATABASE_URL: url, SESSION_SECRET: secret, PORT: String(baselinePort) }, 'baseline');
     processes.push(baseline);
+    // The same build as the owner, a superuser that policies do not bind: "RLS off" (bench/rls-cost.ts).
+    const ownerPort = await freePort();
+    const asOwner = start('node', ['--max-old-space-size=256', 'dist/main.js'], {
+      ...bylineEnv, ...extraEnv, DATABASE_URL: url, PORT: String(ownerPort), LOG_LEVEL: 'warn', JOBS_ENABLED: 'false',
+    }, 'byline as owner');
+    processes.push(asOwner);
     const B = `http://127.0.0.1:${baselinePort}`;
     for (const { base } of Object.values(byline)) await waitFor(`${base}/health/live`);
     await waitFor(`${B}/v1/public/posts`);
@@ -468,6 +478,16 @@ async function main() {
       await load(byline[s.instance].base, s, { duration: 2 });
       await load(B, s, { duration: 2 });
     }
+
+    const C = `http://127.0.0.1:${ownerPort}`;
+    await waitFor(`${C}/health/live`);
+    await load(C, authGet, { duration: 2 });
+    const userIds = (await db.query<{ id: string }>('SELECT id FROM users LIMIT 200')).rows.map((r) => r.id);
+    const rls = await rlsCost({ measure: (base) => load(base, authGet), on: A, off: C, appUrl, ownerUrl: url, userIds });
+    console.log(
+      `  RLS on the signed-in list: over HTTP ${rls.http.on.rps.toFixed(0)}/s on, ${rls.http.off.rps.toFixed(0)}/s off (${(rls.http.cost * 100).toFixed(1)}%); ` +
+        `the list query at the database ${rls.sql.onMicros.toFixed(0)} µs on, ${rls.sql.offMicros.toFixed(0)} µs off (${(rls.sql.cost * 100).toFixed(1)}%)`,
+    );
 
     // BENCH_ONLY=<text> runs only the scenarios whose name contains it (for quick trials).
     const only = process.env.BENCH_ONLY;
@@ -549,6 +569,7 @@ async function main() {
       },
       invalidationDelayMs: { median: delays[Math.floor(delays.length / 2)], max: delays[delays.length - 1], samples: delays.length },
       memoryMiB: { afterWarmUp: memoryAfterWarmUp, after60sOfLoad: memoryAfterLoad },
+      rowLevelSecurity: rls,
       rateLimiter: { ...limiter, alone: limiterAlone },
     };
     await mkdir('bench/results', { recursive: true });
@@ -568,6 +589,7 @@ async function main() {
     console.log(`The same while logins run flat out (${loginsAlongside.rps.toFixed(0)} logins/s, ${loginsAlongside.errors} refused or failed): p50 ${halfWithLogins.p50} ms, p99 ${halfWithLogins.p99} ms, max ${halfWithLogins.max} ms, ${halfWithLogins.errors} errors; ${p(loginsProbe)}.`);
     console.log(`Public cache invalidation, commit → 404 on the instance that had it cached: median ${report.invalidationDelayMs.median.toFixed(1)} ms, max ${report.invalidationDelayMs.max.toFixed(1)} ms over ${delays.length} unpublishes.`);
     console.log(`Byline RSS: ${report.memoryMiB.afterWarmUp.toFixed(1)} MiB after warm-up, ${report.memoryMiB.after60sOfLoad.toFixed(1)} MiB after 60 s more load.`);
+    console.log(`Row-level security on the signed-in list: ${(rls.http.cost * 100).toFixed(1)}% fewer req/s than the same build as a superuser (target ≤ 10%); ${(rls.sql.cost * 100).toFixed(1)}% on the list query at the database, transaction and tenant included (bench/README.md).`);
     console.log(`Rate limiter on the signed-in GET: ${limiter!.summary}; alone, per request: ${JSON.stringify(limiterAlone)}.`);
 
     // Every target of issue 18, with its figure, from this run.
@@ -582,10 +604,11 @@ async function main() {
       { target: 'signed-in list p99 at half saturation ≤ 25 ms', figure: `${halfRate.p99} ms at ${half}/s`, met: halfRate.p99 <= 25 && halfRate.errors === 0 },
       { target: 'the same while logins run flat out ≤ 2 × 25 ms', figure: `${halfWithLogins.p99} ms (${(halfWithLogins.p99 / halfRate.p99).toFixed(2)} × the p99 without logins; ${loginsAlongside.rps.toFixed(0)} logins/s)`, met: halfWithLogins.p99 <= 50 && halfWithLogins.errors === 0 },
       {
-        // Rate limits: limiterCost() (issue 17). Row-level security: issue 11 adds its switch.
+        // Rate limits: limiterCost() (issue 17). Row-level security: rlsCost() (issue 11).
+        // Measured apart, so their sum stands for "together".
         target: 'row-level security and rate limits together cost ≤ 10% of signed-in throughput',
-        figure: `rate limits (in process): ${((1 - limiter!.figures['in process'].rps / limiter!.figures.off.rps) * 100).toFixed(1)}% fewer requests/s; row-level security: not measured yet`,
-        met: null,
+        figure: `rate limits (in process): ${((1 - limiter!.figures['in process'].rps / limiter!.figures.off.rps) * 100).toFixed(1)}% fewer requests/s; row-level security: ${(rls.http.cost * 100).toFixed(1)}% fewer requests/s`,
+        met: (1 - limiter!.figures['in process'].rps / limiter!.figures.off.rps) + rls.http.cost <= 0.1,
       },
       { target: '0 session writes per GET inside the touch window', figure: `${s.sessionTableWrites} writes over ${authGetCounts!.requests} GETs`, met: s.sessionTableWrites === 0 },
       { target: 'resident memory flat over the minute (within 10%)', figure: `${memoryAfterWarmUp.toFixed(0)} → ${memoryAfterLoad.toFixed(0)} MiB`, met: memoryAfterLoad <= memoryAfterWarmUp * 1.1 },

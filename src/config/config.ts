@@ -18,6 +18,12 @@ const environment = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
       .optional(),
+    // The owner that runs migrations; the application's DATABASE_URL should be another role
+    // (not the owner, no superuser, no BYPASSRLS). Unset: DATABASE_URL, a weaker one-role setup.
+    MIGRATION_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATABASE_POOL_TIMEOUT_MS: waitMillis.default(5000),
     DATABASE_STATEMENT_TIMEOUT_MS: waitMillis.default(10_000),
@@ -116,6 +122,7 @@ function toConfig(env: z.infer<typeof environment>) {
     env: env.NODE_ENV,
     production: env.NODE_ENV === 'production',
     databaseUrl: env.DATABASE_URL,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseTimeouts: {
       poolMillis: env.DATABASE_POOL_TIMEOUT_MS,

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { ambientTransaction, inSavepoint, withAmbientTransaction } from './ambient-transaction.js';
+import { TenantPool } from './tenant/tenant-pool.js';
 
 /**
  * Names each distinct SQL text, so every connection prepares it once and reuses the plan:
@@ -48,13 +48,16 @@ export type Transaction = Prisma.TransactionClient;
  */
 @Injectable()
 export class DatabaseService implements OnModuleDestroy {
-  /** Shared with the session store, so Byline holds one pool of the configured size. */
-  readonly pool: pg.Pool;
+  /**
+   * Shared with the session store, so Byline holds one pool of the configured size. With a
+   * tenant in context every statement through it carries that tenant (row-level security).
+   */
+  readonly pool: TenantPool;
   private readonly client: PrismaClient;
   private readonly logger = new Logger(DatabaseService.name);
 
   constructor(@Inject(APP_CONFIG) config: ReadyConfig) {
-    this.pool = new pg.Pool({
+    this.pool = new TenantPool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
       ...boundedWaits(config.databaseTimeouts),
@@ -99,6 +102,19 @@ export class DatabaseService implements OnModuleDestroy {
     const ambient = ambientTransaction();
     if (ambient) return inSavepoint(ambient, work);
     return this.client.$transaction((tx) => withAmbientTransaction(tx, () => work(tx)), options);
+  }
+
+  /**
+   * Runs `work` in one transaction as `byline_worker`, the jobs' role: it reaches every
+   * user's rows, but only in the tables and with the commands the jobs use (granted in the
+   * row-level security migration). Like `unscoped`, every call names its reason.
+   */
+  worker<T>(reason: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (!reason.trim()) throw new Error('worker() needs a reason');
+    return this.client.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL ROLE byline_worker');
+      return work(tx);
+    });
   }
 
   /**

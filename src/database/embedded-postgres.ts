@@ -7,6 +7,7 @@ import path from 'node:path';
 import os, { userInfo } from 'node:os';
 import pg from 'pg';
 import { applyMigrations } from './migrations.js';
+import { ensureApplicationLogin } from './roles.js';
 
 export interface RunningPostgres {
   /** A connection string for the `byline` database on that server. */
@@ -88,9 +89,12 @@ export async function startEmbeddedPostgres(options: {
 
 /**
  * The development database of `npm start` and `npm run cli`: an embedded server under
- * .data/, kept between runs, migrated on every start.
+ * .data/, kept between runs, migrated on every start by its owner; `url` is the
+ * application's own role (not the owner), as in production.
  */
-export async function startDevelopmentDatabase(): Promise<RunningPostgres & { applied: string[] }> {
+export async function startDevelopmentDatabase(): Promise<
+  RunningPostgres & { applied: string[]; ownerUrl: string }
+> {
   const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
   const url = `postgresql://postgres:${password}@127.0.0.1:${port}/byline`;
   // Already up (another `npm start`, or the CLI beside a running server): use it as it is.
@@ -98,7 +102,8 @@ export async function startDevelopmentDatabase(): Promise<RunningPostgres & { ap
   const server = running
     ? { url, stop: async () => {} }
     : await startEmbeddedPostgres({ dataDir: path.resolve('.data/postgres'), port, persistent: true });
-  return { ...server, applied: await applyMigrations(server.url) };
+  const applied = await applyMigrations(server.url);
+  return { ...server, url: await ensureApplicationLogin(server.url), ownerUrl: server.url, applied };
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { serverOrTemporary } from '../database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../database/migrations.js';
+import { ensureApplicationLogin } from '../database/roles.js';
 import { summary, writeReports } from './report.js';
 import { runIsolationAudit } from './run-audit.js';
 
@@ -19,7 +20,8 @@ try {
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = withDatabase(server, name);
   await applyMigrations(url);
-  const report = await runIsolationAudit(url);
+  // Byline runs as its own role, as in production; the owner seeds and snapshots.
+  const report = await runIsolationAudit(await ensureApplicationLogin(url), { inspectUrl: url });
   await writeReports(report, path.resolve('reports'));
   console.log(summary(report));
   console.log('Reports: reports/isolation-audit.json, reports/isolation-audit.md');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
-import { DatabaseService } from '../database/database.service.js';
+import { DatabaseService, type Transaction } from '../database/database.service.js';
 import type { Job } from './job.js';
 
 /**
@@ -25,8 +25,16 @@ export class HousekeepingJob implements Job {
   }
 
   async run(): Promise<void> {
-    const db = this.database.unscoped('jobs: housekeeping prunes expired rows of every user');
-    const days = this.retentionDays;
+    const { sessions, throttles, deliveries, events, idempotencyKeys } = await this.database.worker(
+      'jobs: housekeeping prunes expired rows of every user',
+      (db) => this.prune(db, this.retentionDays),
+    );
+    this.logger.log(
+      `pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events, ${idempotencyKeys} idempotency keys`,
+    );
+  }
+
+  private async prune(db: Transaction, days: number) {
     const sessions = await db.$executeRaw`DELETE FROM "session" WHERE expire < now()`;
     const throttles = await db.$executeRaw`
       DELETE FROM login_throttles
@@ -41,8 +49,6 @@ export class HousekeepingJob implements Job {
       WHERE e.created_at < now() - make_interval(days => ${days})
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
     const idempotencyKeys = await db.$executeRaw`DELETE FROM idempotency_keys WHERE expires_at < now()`;
-    this.logger.log(
-      `pruned ${sessions} sessions, ${throttles} login counters, ${deliveries} deliveries, ${events} events, ${idempotencyKeys} idempotency keys`,
-    );
+    return { sessions, throttles, deliveries, events, idempotencyKeys };
   }
 }

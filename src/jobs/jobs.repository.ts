@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from '../database/database.service.js';
+import { DatabaseService, type Transaction } from '../database/database.service.js';
 
 /** A delivery claimed for sending, with what the request needs. */
 export interface ClaimedDelivery {
@@ -32,8 +32,12 @@ export interface ClaimLimits {
 export class JobsRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  private get db() {
-    return this.database.unscoped('jobs: publication events and webhook deliveries of every author');
+  /**
+   * As the jobs' role (byline_worker, SET LOCAL ROLE in one transaction): every author's
+   * rows, but only the tables and columns these statements need.
+   */
+  private asWorker<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.database.worker('jobs: publication events and webhook deliveries of every author', work);
   }
 
   /**
@@ -42,7 +46,7 @@ export class JobsRepository {
    * partial index of posts not on the air, so a tick costs what is due, not the history.
    */
   async publishDuePosts(batch: number): Promise<number> {
-    const [row] = await this.db.$queryRaw<{ n: number }[]>`SELECT publish_due_posts(${batch}::int) AS n`;
+    const [row] = await this.asWorker((tx) => tx.$queryRaw<{ n: number }[]>`SELECT publish_due_posts(${batch}::int) AS n`);
     return row.n;
   }
 
@@ -55,7 +59,7 @@ export class JobsRepository {
    * A disabled endpoint's deliveries wait (until it is enabled again).
    */
   claimDeliveries({ slots, perAuthor, leaseSeconds }: ClaimLimits): Promise<ClaimedDelivery[]> {
-    return this.db.$queryRaw<ClaimedDelivery[]>`
+    return this.asWorker((tx) => tx.$queryRaw<ClaimedDelivery[]>`
       WITH heads AS (
         SELECT DISTINCT ON (d.endpoint_id) d.id, d.endpoint_id, d.user_id, d.next_attempt_at
         FROM webhook_deliveries d
@@ -92,17 +96,17 @@ export class JobsRepository {
       SELECT c.id, c.attempts, c.user_id AS "userId", c.endpoint_id AS "endpointId", c.url, c.secret,
              e.id AS "eventId", e.type, e.created_at AS "createdAt", e.data
       FROM claimed c JOIN outbox_events e ON e.id = c.event_id
-      ORDER BY e.position`;
+      ORDER BY e.position`);
   }
 
   async delivered(delivery: ClaimedDelivery, status: number): Promise<void> {
-    await this.db.$transaction([
-      this.db.$executeRaw`
+    await this.asWorker(async (tx) => {
+      await tx.$executeRaw`
         UPDATE webhook_deliveries SET state = 'delivered', last_status = ${status}, last_error = NULL,
           delivered_at = now(), next_attempt_at = NULL
-        WHERE id = ${delivery.id}::uuid`,
-      this.release(delivery.endpointId),
-    ]);
+        WHERE id = ${delivery.id}::uuid`;
+      await this.release(tx, delivery.endpointId);
+    });
   }
 
   /** A failed attempt: retried after `retryInSeconds`, or dead when that is null. */
@@ -111,29 +115,31 @@ export class JobsRepository {
     outcome: { status: number | null; error: string; retryInSeconds: number | null; disableEndpoint: boolean },
   ): Promise<void> {
     const dead = outcome.retryInSeconds === null;
-    await this.db.$transaction([
-      this.db.$executeRaw`
+    await this.asWorker(async (tx) => {
+      await tx.$executeRaw`
         UPDATE webhook_deliveries
         SET state = ${dead ? 'dead' : 'retrying'}, last_status = ${outcome.status}, last_error = ${outcome.error},
             next_attempt_at = CASE WHEN ${dead} THEN NULL ELSE now() + make_interval(secs => ${outcome.retryInSeconds ?? 0}) END
-        WHERE id = ${delivery.id}::uuid`,
-      outcome.disableEndpoint
-        ? this.db.$executeRaw`UPDATE webhook_endpoints SET disabled_at = now(), busy_until = NULL WHERE id = ${delivery.endpointId}::uuid`
-        : this.release(delivery.endpointId),
-    ]);
+        WHERE id = ${delivery.id}::uuid`;
+      if (outcome.disableEndpoint) {
+        await tx.$executeRaw`UPDATE webhook_endpoints SET disabled_at = now(), busy_until = NULL WHERE id = ${delivery.endpointId}::uuid`;
+      } else {
+        await this.release(tx, delivery.endpointId);
+      }
+    });
   }
 
   /** An attempt abandoned at shutdown: due again at once, the attempt not counted. */
   async abandoned(delivery: ClaimedDelivery): Promise<void> {
-    await this.db.$transaction([
-      this.db.$executeRaw`
+    await this.asWorker(async (tx) => {
+      await tx.$executeRaw`
         UPDATE webhook_deliveries SET attempts = greatest(attempts - 1, 0), next_attempt_at = now()
-        WHERE id = ${delivery.id}::uuid AND state IN ('pending', 'retrying')`,
-      this.release(delivery.endpointId),
-    ]);
+        WHERE id = ${delivery.id}::uuid AND state IN ('pending', 'retrying')`;
+      await this.release(tx, delivery.endpointId);
+    });
   }
 
-  private release(endpointId: string) {
-    return this.db.$executeRaw`UPDATE webhook_endpoints SET busy_until = NULL WHERE id = ${endpointId}::uuid`;
+  private release(tx: Transaction, endpointId: string) {
+    return tx.$executeRaw`UPDATE webhook_endpoints SET busy_until = NULL WHERE id = ${endpointId}::uuid`;
   }
 }

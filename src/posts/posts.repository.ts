@@ -4,7 +4,8 @@ import { TenantDatabase } from '../database/tenant/tenant-database.service.js';
 import type { PostRow } from './post-view.js';
 import { type PostStatus, statusFilterSql, statusSql } from './publication.js';
 
-// Status and first-went-live are computed here, in SQL, against the database clock.
+// Status and first-went-live are computed here, in SQL, against the database clock. The
+// user_id condition is the first wall; row-level security would hold without it.
 const postColumns = sql`
   p.id, p.title, p.slug, p.body,
   to_char(p.editorial_date, 'YYYY-MM-DD') AS "editorialDate",
@@ -13,8 +14,8 @@ const postColumns = sql`
     AS "firstPublishedAt",
   ${statusSql} AS status,
   COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name)
-            FROM my_post_tags pt JOIN my_tags t ON t.id = pt.tag_id
-            WHERE pt.post_id = p.id), '[]'::json) AS tags,
+            FROM post_tags pt JOIN tags t ON t.user_id = pt.user_id AND t.id = pt.tag_id
+            WHERE pt.user_id = p.user_id AND pt.post_id = p.id), '[]'::json) AS tags,
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
 export interface PostWrite {
@@ -32,7 +33,7 @@ export class PostsRepository {
 
   async find(id: string): Promise<PostRow | null> {
     const [row] = await this.tenant.read<PostRow>(
-      sql`SELECT ${postColumns} FROM my_posts p WHERE p.id = ${id}::uuid`,
+      sql`SELECT ${postColumns} FROM posts p WHERE p.user_id = ${this.tenant.userId()}::uuid AND p.id = ${id}::uuid`,
     );
     return row ?? null;
   }
@@ -44,8 +45,8 @@ export class PostsRepository {
       ? sql`AND (p.created_at, p.id) < (${options.after.at}, ${options.after.id}::uuid)`
       : empty;
     return this.tenant.read<PostRow>(sql`
-      SELECT ${postColumns} FROM my_posts p
-      WHERE true ${status} ${after}
+      SELECT ${postColumns} FROM posts p
+      WHERE p.user_id = ${this.tenant.userId()}::uuid ${status} ${after}
       ORDER BY p.created_at DESC, p.id DESC
       LIMIT ${options.limit}`);
   }

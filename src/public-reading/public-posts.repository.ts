@@ -21,38 +21,34 @@ export interface PublicFilter {
 }
 
 /**
- * Published posts of every author: reading across tenants is this feature's purpose, so it
- * takes the unscoped path, and every query here carries `publish_at <= now()` (database
- * clock) and selects only public fields.
+ * Published posts of every author, read through the `public_posts` view and the
+ * `public_next_publication` function (row-level security migration): they run as a role
+ * that sees no draft and no email, and they return only published posts of enabled authors
+ * and only public columns, whatever SQL is written here.
  */
 @Injectable()
 export class PublicPostsRepository {
-  // Public fields only: never the author's id or email.
   private readonly columns = sql`p.id, p.title, p.slug, p.body,
              to_char(p.editorial_date, 'YYYY-MM-DD') AS "editorialDate",
-             p.publish_at AS "publishedAt", u.handle, u.display_name AS "displayName",
-             COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name)
-                       FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
-                       WHERE pt.post_id = p.id), '[]'::json) AS tags`;
+             p.published_at AS "publishedAt", p.handle, p.display_name AS "displayName", p.tags`;
 
   constructor(private readonly database: DatabaseService) {}
 
   private get db() {
-    return this.database.unscoped('public reading: published posts of every author');
+    return this.database.unscoped('public reading: the public_posts view of every author');
   }
 
   private conditions(filter: PublicFilter): Sql {
-    return sql`p.publish_at <= now() AND u.disabled_at IS NULL
-      ${filter.handle ? sql`AND u.handle = ${filter.handle}` : empty}
+    return sql`true
+      ${filter.handle ? sql`AND p.handle = ${filter.handle}` : empty}
       ${filter.slug ? sql`AND p.slug = ${filter.slug}` : empty}
-      ${filter.after ? sql`AND (p.publish_at, p.id) < (${filter.after.at}, ${filter.after.id}::uuid)` : empty}`;
+      ${filter.after ? sql`AND (p.published_at, p.id) < (${filter.after.at}, ${filter.after.id}::uuid)` : empty}`;
   }
 
   /** One author's published post by its slug. */
   async find(handle: string, slug: string): Promise<PublicPostRow | null> {
     const [row] = await this.db.$queryRaw<PublicPostRow[]>`
-      SELECT ${this.columns}
-      FROM posts p JOIN users u ON u.id = p.user_id
+      SELECT ${this.columns} FROM public_posts p
       WHERE ${this.conditions({ handle, slug })}`;
     return row ?? null;
   }
@@ -65,14 +61,11 @@ export class PublicPostsRepository {
   async page(filter: PublicFilter, limit: number): Promise<{ rows: PublicPostRow[]; msUntilNext: number | null }> {
     const rows = await this.db.$queryRaw<Array<PublicPostRow & { msUntilNext: number | null }>>`
       WITH next AS (
-        SELECT LEAST(extract(epoch FROM min(p.publish_at) - now()) * 1000, 86400000)::float8 AS ms
-        FROM posts p ${filter.handle ? sql`JOIN users u ON u.id = p.user_id AND u.handle = ${filter.handle}` : empty}
-        WHERE p.publish_at > now()
+        SELECT public_next_publication(${filter.handle ?? null}::text) AS ms
       ), page AS (
-        SELECT ${this.columns}
-        FROM posts p JOIN users u ON u.id = p.user_id
+        SELECT ${this.columns} FROM public_posts p
         WHERE ${this.conditions(filter)}
-        ORDER BY p.publish_at DESC, p.id DESC
+        ORDER BY p.published_at DESC, p.id DESC
         LIMIT ${limit}
       )
       SELECT page.*, next.ms AS "msUntilNext" FROM next LEFT JOIN page ON true

@@ -105,13 +105,67 @@ describe('tenant data layer', () => {
     await expect(runAsTenant(null, () => tenant.client.post.findMany())).rejects.toThrow(MissingTenantError);
   });
 
-  it('refuses raw reads that name a tenant table instead of my_<table>', async () => {
-    await expect(asB(() => tenant.read(sql`SELECT id FROM posts`))).rejects.toThrow(TenantScopeViolation);
-    await expect(asB(() => tenant.read(sql`SELECT p.id FROM my_posts p JOIN "tags" t ON true`))).rejects.toThrow(
-      TenantScopeViolation,
+  // The spellings that slipped the old regex guard: row-level security sees only B's rows
+  // whatever the SQL says, and READ ONLY refuses writes.
+  const spellings = () => [
+    sql`SELECT id FROM posts`,
+    sql`SELECT id FROM "public"."posts"`,
+    sql`SELECT id FROM public.posts`,
+    sql`SELECT id FROM ONLY posts`,
+    sql`SELECT id FROM/**/posts`,
+    sql`SELECT id FROM (TABLE posts) x`,
+    sql`SELECT p.id FROM tags t,posts p`,
+    sql`SELECT id FROM POSTS`,
+    sql`SELECT id FROM posts WHERE true OR user_id IS NOT NULL`,
+    sql`WITH x AS (SELECT * FROM posts) SELECT id FROM x`,
+    sql`SELECT post_id AS id FROM post_tags`,
+    sql`SELECT id FROM posts UNION SELECT id FROM posts WHERE user_id <> ${b.id}::uuid`,
+    sql`SELECT (SELECT array_agg(id) FROM posts)[1] AS id`,
+    sql`SELECT id FROM pg_catalog.pg_class c, LATERAL (SELECT id FROM posts) p WHERE c.relname = 'posts'`,
+  ];
+
+  it('shows B only B’s rows through read(), however the SQL names the tables', async () => {
+    for (const query of spellings()) {
+      const rows = await asB(() => tenant.read<{ id: string }>(query)).catch((error) => {
+        throw new Error(`${query.sql}: ${error.message}`);
+      });
+      expect(rows.map((r) => r.id).filter((id) => id !== null)).toEqual([b.postId]);
+    }
+  });
+
+  it('refuses writes and second statements through read()', async () => {
+    await expect(
+      asB(() => tenant.read(sql`UPDATE posts SET title = 'via read' RETURNING id`)),
+    ).rejects.toThrow(/read-only/);
+    await expect(
+      asB(() => tenant.read(sql`WITH d AS (DELETE FROM tags RETURNING id) SELECT id FROM d`)),
+    ).rejects.toThrow(/read-only/);
+    await expect(asB(() => tenant.read(sql`SELECT 1; DELETE FROM tags`))).rejects.toThrow();
+    const still = await asB(() => posts.find(b.postId));
+    expect(still?.title).not.toBe('via read');
+    expect(still?.tags.map((t) => t.id)).toEqual([b.tagId]);
+  });
+
+  it('joins every statement of TenantDatabase.transaction, and rolls them back together', async () => {
+    const failing = asB(() =>
+      tenant.transaction(async () => {
+        await tags.create('inside-a-failed-transaction');
+        const seen = await tenant.read<{ n: number }>(sql`SELECT count(*)::int AS n FROM tags WHERE name = 'inside-a-failed-transaction'`);
+        expect(seen[0].n).toBe(1);
+        throw new Error('give up');
+      }),
     );
-    const rows = await asB(() => tenant.read<{ id: string }>(sql`SELECT id FROM my_posts`));
-    expect(rows.map((r) => r.id)).toEqual([b.postId]);
+    await expect(failing).rejects.toThrow('give up');
+    const left = await asB(() => tenant.client.tag.count({ where: { name: 'inside-a-failed-transaction' } }));
+    expect(left).toBe(0);
+    // A read-only read inside leaves the transaction writable.
+    const kept = await asB(() =>
+      tenant.transaction(async () => {
+        await tenant.read(sql`SELECT id FROM posts`);
+        return (await tags.create('inside-a-kept-transaction')).id;
+      }),
+    );
+    expect(await asB(() => tenant.client.tag.count({ where: { id: kept } }))).toBe(1);
   });
 
   it('refuses platform models through the tenant client', async () => {

@@ -6,11 +6,15 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { serverOrTemporary } from '../../src/database/embedded-postgres.js';
 import { applyMigrations, withDatabase } from '../../src/database/migrations.js';
+import { ensureApplicationLogin } from '../../src/database/roles.js';
 import { fetchServedDocument } from './served-document.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The run's database as its owner (superuser here): for seeding and inspecting rows. */
     databaseUrl: string;
+    /** The same database as the application's role: not owner, no superuser, no BYPASSRLS. */
+    appDatabaseUrl: string;
     serverUrl: string;
     /** What /docs/openapi.json serves; ApiClient checks every response against it. */
     openapiDocument: OpenAPIObject;
@@ -28,8 +32,10 @@ export default async function setup(project: TestProject) {
   await applyMigrations(databaseUrl);
 
   project.provide('databaseUrl', databaseUrl);
+  const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
+  project.provide('appDatabaseUrl', appDatabaseUrl);
   project.provide('serverUrl', serverUrl);
-  project.provide('openapiDocument', await fetchServedDocument(databaseUrl));
+  project.provide('openapiDocument', await fetchServedDocument(appDatabaseUrl));
 
   return async () => {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

@@ -21,7 +21,7 @@ export async function startTestApp(
     RATE_LIMIT_WRITES: '1000000',
     RATE_LIMIT_READS: '1000000',
     RATE_LIMIT_PUBLIC_READS: '1000000',
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: inject('appDatabaseUrl'),
     ...env,
   });
   const app = await createApp(

@@ -9,6 +9,8 @@ export class MissingTenantError extends Error {
 
 interface TenantStore {
   userId: string | null;
+  /** Statements run READ ONLY (TenantDatabase.read). */
+  readOnly?: boolean;
 }
 
 const storage = new AsyncLocalStorage<TenantStore>();
@@ -23,4 +25,15 @@ export function currentTenant(): string {
   const userId = storage.getStore()?.userId;
   if (!userId) throw new MissingTenantError();
   return userId;
+}
+
+/** The tenant and the read-only flag in effect here, if any. */
+export function tenantStore(): Readonly<TenantStore> | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` with its statements marked read-only. */
+export function runReadOnly<T>(fn: () => T): T {
+  const store = storage.getStore();
+  return storage.run({ userId: store?.userId ?? null, readOnly: true }, fn);
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { ambientTransaction, inSavepoint } from '../ambient-transaction.js';
 import { DatabaseService } from '../database.service.js';
-import { currentTenant } from './tenant-context.js';
+import { currentTenant, runReadOnly } from './tenant-context.js';
 import { type RuntimeModels, TenantScopeViolation, TenantScoper } from './tenant-scoper.js';
 
 /** The data model Prisma carries at run time (models, fields, relations). */
@@ -13,6 +13,11 @@ export function runtimeModels(client: PrismaClient): RuntimeModels {
 
 const readOperations = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
 const delegateName = (model: string) => model[0].toLowerCase() + model.slice(1);
+
+// Prisma batches findUnique calls made in the same tick into one request, run in the async
+// context of the first caller, so two tenants' lookups could share one tenant's
+// transaction (a false "not found"). findFirst is never batched.
+const unbatched: Record<string, string> = { findUnique: 'findFirst', findUniqueOrThrow: 'findFirstOrThrow' };
 
 /** Runs a scoped operation in the request's transaction; writes in a savepoint of it. */
 function inAmbient(tx: Prisma.TransactionClient, model: string, operation: string, args: unknown) {
@@ -25,15 +30,18 @@ function scopedClient(raw: PrismaClient, scoper: TenantScoper) {
   return raw.$extends({
     query: {
       $allModels: {
-        // Every tenant query passes here, so row-level security (SET LOCAL app.user_id in
-        // a transaction) would be added at this one place.
+        // The first wall: every tenant query is confined here. The second is PostgreSQL's
+        // row-level security, which the pool sets up for every statement (TenantPool).
         $allOperations({ model, operation, args, query }) {
           if (!scoper.isTenant(model)) {
             throw new TenantScopeViolation(`${model} is not tenant data; use an unscoped path`);
           }
           const scoped = scoper.scope(model, operation, args, currentTenant());
           const tx = ambientTransaction();
-          return tx ? inAmbient(tx, model, operation, scoped) : query(scoped);
+          if (tx) return inAmbient(tx, model, operation, scoped);
+          const instead = unbatched[operation];
+          if (instead) return (raw as any)[delegateName(model)][instead](scoped);
+          return query(scoped);
         },
       },
     },
@@ -54,22 +62,28 @@ export type TenantClient = Pick<
   | '$transaction'
 >;
 
+/** Carries a read's rows out of the savepoint it rolls back. */
+class ReadDone extends Error {
+  constructor(readonly rows: unknown[]) {
+    super('read done');
+  }
+}
+
 /**
  * The only way features reach tenant data. `client` confines every model operation to the
  * current user (from the request context; none means an error, never everything); `read`
- * runs SQL that can see only that user's rows.
+ * runs one read-only SQL statement; and under both, PostgreSQL's row-level security shows
+ * a statement only the rows of the tenant its transaction carries.
  */
 @Injectable()
 export class TenantDatabase {
   readonly client: TenantClient;
   private readonly scoper: TenantScoper;
-  /** Table names of the tenant models; `read` exposes each as `my_<table>`. */
+  /** Table names of the tenant models. */
   readonly tables: string[];
   private readonly raw: PrismaClient;
-  private readonly directReference: RegExp;
-  private readonly viewNames: Array<{ table: string; pattern: RegExp }>;
 
-  constructor(database: DatabaseService) {
+  constructor(private readonly database: DatabaseService) {
     this.raw = database.unscoped('the tenant layer itself: it adds the scope to every query');
     const models = runtimeModels(this.raw);
     this.scoper = new TenantScoper(models);
@@ -77,35 +91,41 @@ export class TenantDatabase {
     this.tables = this.scoper.tenantModels.map(
       (model) => (models[model] as { dbName?: string }).dbName ?? model,
     );
-    this.viewNames = this.tables.map((table) => ({ table, pattern: new RegExp(`\\bmy_${table}\\b`) }));
-    // A tenant table after FROM, JOIN or a comma: a reference that would bypass my_<table>.
-    this.directReference = new RegExp(
-      `(\\bfrom|\\bjoin|,)\\s+(\\w+\\.)?"?(${this.tables.join('|')})"?(?![\\w"])`,
-      'i',
-    );
   }
 
   /**
-   * Runs a read in which each tenant table is visible only as `my_<table>`, a view of the
-   * current user's rows; naming a tenant table directly is refused. Used where a rule must
-   * be evaluated in SQL, such as publication status against the database clock.
+   * Runs one SQL statement READ ONLY, in the current user's transaction: tables are named
+   * as they are, and row-level security shows only that user's rows. A write, or a second
+   * statement, is refused by PostgreSQL. Used where a rule must be evaluated in SQL, such
+   * as publication status against the database clock.
    */
   async read<T>(query: Prisma.Sql): Promise<T[]> {
-    const userId = currentTenant();
-    const text = query.strings.join(' ');
-    if (this.directReference.test(text)) {
-      throw new TenantScopeViolation('Read tenant tables as my_<table> inside TenantDatabase.read');
+    currentTenant();
+    const tx = ambientTransaction();
+    if (!tx) {
+      // Prisma's promises run when awaited: the await belongs inside the read-only scope.
+      return runReadOnly(async () => await this.raw.$queryRaw<T[]>(query));
     }
-    // Only the views the query names, so the statement stays small and cheap to plan.
-    const views = this.viewNames
-      .filter(({ pattern }) => pattern.test(text))
-      .map(
-        ({ table }) =>
-          Prisma.sql`${Prisma.raw(`my_${table}`)} AS (SELECT * FROM ${Prisma.raw(`"${table}"`)} WHERE user_id = ${userId}::uuid)`,
-      );
-    const db = ambientTransaction() ?? this.raw;
-    if (!views.length) return db.$queryRaw<T[]>(query);
-    return db.$queryRaw<T[]>(Prisma.sql`WITH ${Prisma.join(views)} ${query}`);
+    // In the request's transaction: a read-only savepoint, rolled back to restore writing.
+    try {
+      await inSavepoint(tx, async (inner) => {
+        await inner.$executeRawUnsafe('SET LOCAL transaction_read_only = on');
+        throw new ReadDone(await inner.$queryRaw<T[]>(query));
+      });
+    } catch (error) {
+      if (error instanceof ReadDone) return error.rows as T[];
+      throw error;
+    }
+    throw new Error('unreachable');
+  }
+
+  /**
+   * Runs `fn` in one transaction (DatabaseService.transaction, the request's ambient one)
+   * that the scoped client, `read` and platform writes made with 'join-request' join, so
+   * they commit or roll back together; the tenant rides with it (TenantPool).
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.database.transaction(() => fn());
   }
 
   /**

@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { withDatabase } from '../../database/migrations.js';
+import { ensureApplicationLogin } from '../../database/roles.js';
 import { runIsolationAudit } from '../run-audit.js';
 
 const [serverUrl, template, reportPath, sql = ''] = process.argv.slice(2);
@@ -27,7 +28,10 @@ try {
     await client.connect();
     await client.query(sql).finally(() => client.end());
   }
-  await writeFile(reportPath, JSON.stringify(await runIsolationAudit(url)));
+  // As npm run audit:isolation: Byline as its own role under row-level security, the owner
+  // seeding and snapshotting (a superuser application would fail the database checks).
+  const report = await runIsolationAudit(await ensureApplicationLogin(url), { inspectUrl: url });
+  await writeFile(reportPath, JSON.stringify(report));
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
   await admin.end();

@@ -44,12 +44,12 @@ export const mutants: Mutant[] = [
   {
     name: 'post-by-id-bypasses-view',
     wall: 'unscoped read',
-    leak: 'GET /v1/posts/:id reads `FROM ONLY posts` instead of the my_posts view, so any id is found',
+    leak: 'GET /v1/posts/:id reads posts by id alone, without its user filter, so any id is found',
     patches: [
       {
         file: 'src/posts/posts.repository.ts',
-        find: 'sql`SELECT ${postColumns} FROM my_posts p WHERE p.id = ${id}::uuid`',
-        replace: 'sql`SELECT ${postColumns} FROM ONLY posts p WHERE p.id = ${id}::uuid`',
+        find: 'FROM posts p WHERE p.user_id = ${this.tenant.userId()}::uuid AND p.id = ${id}::uuid',
+        replace: 'FROM posts p WHERE p.id = ${id}::uuid',
       },
     ],
     rls: 'also',
@@ -144,9 +144,9 @@ export const mutants: Mutant[] = [
       },
       {
         file: 'src/posts/posts.repository.ts',
-        find: 'SELECT ${postColumns} FROM my_posts p\n      WHERE true ${status} ${after}',
+        find: 'SELECT ${postColumns} FROM posts p\n      WHERE p.user_id = ${this.tenant.userId()}::uuid ${status} ${after}',
         replace:
-          'SELECT ${postColumns} FROM ${(options as any).q ? sql`ONLY posts` : sql`my_posts`} p\n      WHERE ${(options as any).q ? sql`p.title ILIKE ${`%${(options as any).q}%`}` : sql`true`} ${status} ${after}',
+          'SELECT ${postColumns} FROM posts p\n      WHERE ${(options as any).q ? sql`p.title ILIKE ${`%${(options as any).q}%`}` : sql`p.user_id = ${this.tenant.userId()}::uuid`} ${status} ${after}',
       },
     ],
     rls: 'also',
@@ -154,15 +154,21 @@ export const mutants: Mutant[] = [
   {
     name: 'public-list-shows-scheduled',
     wall: 'public filter',
-    leak: 'the public reading filter checks that a post has a publish_at, not that it has passed: scheduled posts go public',
-    patches: [
-      {
-        file: 'src/public-reading/public-posts.repository.ts',
-        find: 'return sql`p.publish_at <= now() AND u.disabled_at IS NULL',
-        replace: 'return sql`p.publish_at IS NOT NULL AND u.disabled_at IS NULL',
-      },
-    ],
-    rls: 'also',
+    leak: 'the public view checks that a post has a publish_at, not that it has passed: scheduled posts go public',
+    patches: [],
+    // The filter lives in the public_posts view (row-level security migration); its owner's
+    // policy admits scheduled posts (the next one bounds cache lifetimes), so only the view's
+    // WHERE keeps them out.
+    sql: `CREATE OR REPLACE VIEW public_posts WITH (security_barrier) AS
+SELECT p.id, p.title, p.slug, p.body, p.editorial_date, p.publish_at AS published_at,
+       u.handle, u.display_name,
+       COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name)
+                 FROM post_tags pt JOIN tags t ON t.user_id = pt.user_id AND t.id = pt.tag_id
+                 WHERE pt.user_id = p.user_id AND pt.post_id = p.id), '[]'::json) AS tags
+FROM posts p
+JOIN users u ON u.id = p.user_id
+WHERE p.publish_at IS NOT NULL AND u.disabled_at IS NULL;`,
+    rls: 'no',
   },
   {
     name: 'public-avatar-hash',
@@ -170,9 +176,10 @@ export const mutants: Mutant[] = [
     leak: 'public posts gain author.avatar, the md5 of the author’s email (a Gravatar key)',
     patches: [
       {
+        // The view has no email, so the leak reads users beside it.
         file: 'src/public-reading/public-posts.repository.ts',
-        find: 'u.handle, u.display_name AS "displayName",',
-        replace: 'u.handle, u.display_name AS "displayName", md5(lower(trim(u.email))) AS "avatar",',
+        find: 'p.handle, p.display_name AS "displayName", p.tags`;',
+        replace: 'p.handle, p.display_name AS "displayName", p.tags, (SELECT md5(lower(trim(u.email))) FROM users u WHERE u.handle = p.handle) AS "avatar"`;',
       },
       {
         file: 'src/public-reading/public-posts.controller.ts',
@@ -180,7 +187,7 @@ export const mutants: Mutant[] = [
         replace: 'author: { handle: row.handle, displayName: row.displayName, avatar: (row as any).avatar },',
       },
     ],
-    rls: 'also',
+    rls: 'no',
   },
   {
     name: 'tag-create-public',
@@ -234,12 +241,12 @@ export const mutants: Mutant[] = [
   {
     name: 'tenant-view-unfiltered',
     wall: 'scoper bug',
-    leak: 'TenantDatabase.read builds my_<table> without the user filter',
+    leak: 'a TenantDatabase.read statement leaves out its user filter: GET /v1/posts lists every author’s posts',
     patches: [
       {
-        file: 'src/database/tenant/tenant-database.service.ts',
-        find: 'WHERE user_id = ${userId}::uuid)`',
-        replace: 'WHERE ${userId}::uuid IS NOT NULL)`',
+        file: 'src/posts/posts.repository.ts',
+        find: 'WHERE p.user_id = ${this.tenant.userId()}::uuid ${status} ${after}',
+        replace: 'WHERE true ${status} ${after}',
       },
     ],
     rls: 'also',

@@ -6,13 +6,16 @@ import { listRoutes } from '../../../src/auth/access/route-inventory.js';
 import { Public, SignedIn } from '../../../src/auth/access/access.decorators.js';
 import { DatabaseService } from '../../../src/database/database.service.js';
 import { applyMigrations } from '../../../src/database/migrations.js';
+import { ensureApplicationLogin } from '../../../src/database/roles.js';
 import { PageQuery } from '../../../src/http/pagination.dto.js';
 import { type AuditReport, runIsolationAudit } from '../../../src/isolation-audit/run-audit.js';
 import { createScratchDatabase } from '../../support/databases.js';
 import { startTestApp } from '../../support/test-app.js';
 
 // Planted leaks, each on a route that declares nothing about tenant data, so the audit must
-// find them without being pointed at them.
+// find them without being pointed at them. Byline runs as its own role under row-level
+// security, where the unscoped path sees no tenant row (test/e2e/isolation/raw-statement.spec.ts):
+// tenant rows leak only through the jobs' role, so the planted tenant leaks read through it.
 
 // A delivery read by id through the unscoped path: `:deliveryId` names a model the route
 // does not declare.
@@ -23,7 +26,7 @@ class LeakyDeliveryController {
 
   @Get(':deliveryId')
   async get(@Param('deliveryId') id: string) {
-    const row = await this.database.unscoped('test-only: a deliberate leak').webhookDelivery.findFirst({ where: { id } });
+    const row = await this.database.worker('test-only: a deliberate leak', (tx) => tx.webhookDelivery.findFirst({ where: { id } }));
     return row ?? { missing: true };
   }
 }
@@ -43,7 +46,9 @@ class FilterInjectionController {
   @Get()
   async list(@Query() query: AuthorQuery) {
     if (!query.authorId) return { items: [] };
-    const posts = await this.database.unscoped('test-only: a deliberate leak').post.findMany({ where: { userId: query.authorId } });
+    const posts = await this.database.worker('test-only: a deliberate leak', (tx) =>
+      tx.post.findMany({ where: { userId: query.authorId }, select: { id: true, title: true } }),
+    );
     return { items: posts.map((p) => ({ id: p.id, title: p.title })) };
   }
 }
@@ -101,7 +106,8 @@ async function audit(extra: Parameters<typeof runIsolationAudit>[1] = {}) {
   const scratch = await createScratchDatabase();
   try {
     await applyMigrations(scratch.url);
-    return await runIsolationAudit(scratch.url, extra);
+    // Byline as its own role (row-level security binds it); the owner seeds and snapshots.
+    return await runIsolationAudit(await ensureApplicationLogin(scratch.url), { ...extra, inspectUrl: scratch.url });
   } finally {
     await scratch.drop();
   }
@@ -138,6 +144,8 @@ describe('the isolation audit', () => {
     expect(route('GET', '/v1/posts').coverage.inputs).toBeGreaterThan(10);
     expect(report.staticChecks.tenantTables.every((t) => t.known)).toBe(true);
     expect(report.staticChecks.unscopedPaths.length).toBeGreaterThan(5);
+    // The second wall, checked in the catalog and by a raw probe as the application's role.
+    expect(report.checks.filter((c) => c.check.startsWith('database: ')).length).toBeGreaterThan(20);
   });
 
   it('finds planted leaks on routes that declare nothing about tenants, and names each', { timeout: 600_000 }, async () => {

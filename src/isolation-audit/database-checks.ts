@@ -1,0 +1,246 @@
+// Catalog facts behind the second wall, checked on a live database: row-level security on
+// every user_id table, policies for every command on the tenant of the transaction, an
+// application role that can neither bypass nor rewrite them, composite foreign keys between
+// tenant rows, a public view that shows only allowed columns, and a raw-SQL probe as the
+// application. Reusable: the isolation audit reports them; tests assert them.
+import pg from 'pg';
+
+export interface DatabaseCheck {
+  check: string;
+  ok: boolean;
+  /** A `warn` is reported but does not fail the audit (a weaker, not a broken, setup). */
+  severity: 'fail' | 'warn';
+  detail: string;
+}
+
+/** Tables with user_id that platform code reaches across users on purpose (see the migration). */
+export const platformTables = ['session', 'user_roles'];
+
+/** The columns the public view may expose: never an email, a user id or a draft's field. */
+export const publicViewColumns = [
+  'body',
+  'display_name',
+  'editorial_date',
+  'handle',
+  'id',
+  'published_at',
+  'slug',
+  'tags',
+  'title',
+];
+
+const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+const tenantExpression = /current_setting\('app\.user_id'/;
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+/** `appUrl`: the application's DATABASE_URL; `ownerUrl`: the migration owner's. */
+export async function databaseChecks(appUrl: string, ownerUrl: string): Promise<DatabaseCheck[]> {
+  const app = await connect(appUrl);
+  const owner = await connect(ownerUrl);
+  try {
+    return [
+      ...(await applicationRole(app)),
+      ...(await rowLevelSecurity(owner, app)),
+      ...(await compositeForeignKeys(owner)),
+      ...(await publicView(owner)),
+      ...(await rawProbe(owner, app)),
+    ];
+  } finally {
+    await app.end();
+    await owner.end();
+  }
+}
+
+async function userIdTables(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ table: string }>(`
+    SELECT c.relname AS "table" FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+    WHERE c.relnamespace = current_schema()::regnamespace AND a.attname = 'user_id' AND NOT a.attisdropped
+    ORDER BY 1`);
+  return rows.map((row) => row.table);
+}
+
+async function applicationRole(app: pg.Client): Promise<DatabaseCheck[]> {
+  const { rows } = await app.query(`
+    SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+           (SELECT count(*)::int FROM pg_class c
+            WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v')
+              AND pg_has_role(current_user, c.relowner, 'MEMBER')) AS owned
+    FROM pg_roles r WHERE r.rolname = current_user`);
+  const role = rows[0];
+  const checks: DatabaseCheck[] = [
+    {
+      check: 'application role: no superuser, no BYPASSRLS',
+      ok: !role.superuser && !role.bypass,
+      severity: 'fail',
+      detail: `${role.role}: superuser=${role.superuser}, bypassrls=${role.bypass}`,
+    },
+  ];
+  checks.push({
+    check: 'application role: owns no table (separate from the migration owner)',
+    ok: role.owned === 0,
+    // One role for migrations and the application: still bound by forced policies, but it
+    // could disable them. Weaker, reported, not a failure.
+    severity: 'warn',
+    detail: role.owned === 0 ? `${role.role} owns nothing` : `${role.role} owns (or is a member of the owner of) ${role.owned} relations: a weaker one-role setup`,
+  });
+  return checks;
+}
+
+async function rowLevelSecurity(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck[]> {
+  const tables = await userIdTables(owner);
+  const [{ role: appRole }] = (await app.query<{ role: string }>('SELECT current_user AS role')).rows;
+  const checks: DatabaseCheck[] = [];
+  for (const table of tables) {
+    const [flags] = (
+      await owner.query(`SELECT relrowsecurity AS enabled, relforcerowsecurity AS forced FROM pg_class
+                         WHERE oid = to_regclass($1)`, [`"${table}"`])
+    ).rows;
+    checks.push({
+      check: `${table}: row-level security enabled and forced`,
+      ok: flags.enabled && flags.forced,
+      severity: 'fail',
+      detail: `enabled=${flags.enabled}, forced=${flags.forced}`,
+    });
+    // The policies that bind the application: those of roles it has the privileges of.
+    const { rows: policies } = await owner.query<{ name: string; cmd: string; qual: string | null; check: string | null }>(
+      `SELECT policyname AS name, cmd, qual, with_check AS check FROM pg_policies
+       WHERE schemaname = current_schema() AND tablename = $1 AND permissive = 'PERMISSIVE'
+         AND EXISTS (SELECT 1 FROM unnest(roles) r
+                     WHERE r = 'public' OR pg_has_role($2, r, 'USAGE'))`,
+      [table, appRole],
+    );
+    const covered = commands.filter((command) => policies.some((p) => p.cmd === command || p.cmd === 'ALL'));
+    checks.push({
+      check: `${table}: a policy for every command`,
+      ok: covered.length === commands.length,
+      severity: 'fail',
+      detail: `covered: ${covered.join(', ') || 'none'}`,
+    });
+    if (platformTables.includes(table)) continue;
+    // Every policy the application is under must confine rows to the transaction's tenant,
+    // or admit rows only while current_user is another role (the jobs' SET LOCAL ROLE).
+    const open = policies.filter((p) =>
+      [p.qual, p.check].some((expression) => {
+        if (expression === null) return false;
+        if (tenantExpression.test(expression)) return false;
+        const gate = /CURRENT_USER = '(\w+)'::name/.exec(expression);
+        return !gate || gate[1] === appRole;
+      }),
+    );
+    checks.push({
+      check: `${table}: every policy on the application confines rows to app.user_id`,
+      ok: open.length === 0,
+      severity: 'fail',
+      detail: open.length ? `open: ${open.map((p) => `${p.name} (${p.cmd})`).join(', ')}` : `${policies.length} policies`,
+    });
+  }
+  return checks;
+}
+
+async function compositeForeignKeys(owner: pg.Client): Promise<DatabaseCheck[]> {
+  const tables = await userIdTables(owner);
+  const { rows } = await owner.query<{ name: string; from: string; to: string; carries: boolean }>(
+    `SELECT con.conname AS name, src.relname AS "from", dst.relname AS "to",
+            EXISTS (SELECT 1 FROM unnest(con.conkey, con.confkey) AS k(s, d)
+                    JOIN pg_attribute sa ON sa.attrelid = con.conrelid AND sa.attnum = k.s
+                    JOIN pg_attribute da ON da.attrelid = con.confrelid AND da.attnum = k.d
+                    WHERE sa.attname = 'user_id' AND da.attname = 'user_id') AS carries
+     FROM pg_constraint con
+     JOIN pg_class src ON src.oid = con.conrelid
+     JOIN pg_class dst ON dst.oid = con.confrelid
+     WHERE con.contype = 'f' AND src.relname = ANY($1) AND dst.relname = ANY($1)
+     ORDER BY 1`,
+    [tables],
+  );
+  return rows.map((fk) => ({
+    check: `${fk.name}: ${fk.from} → ${fk.to} carries user_id`,
+    ok: fk.carries,
+    severity: 'fail' as const,
+    detail: fk.carries ? 'composite (user_id, id)' : 'a reference between tenant rows without user_id',
+  }));
+}
+
+async function publicView(owner: pg.Client): Promise<DatabaseCheck[]> {
+  const { rows: columns } = await owner.query<{ name: string }>(
+    `SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('public_posts') AND attnum > 0 AND NOT attisdropped ORDER BY 1`,
+  );
+  const names = columns.map((c) => c.name);
+  const extra = names.filter((n) => !publicViewColumns.includes(n));
+  const [view] = (
+    await owner.query(`
+      SELECT coalesce('security_barrier=true' = ANY(c.reloptions), false) AS barrier,
+             r.rolsuper OR r.rolbypassrls AS owner_bypasses
+      FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE c.oid = to_regclass('public_posts')`)
+  ).rows;
+  const { rows: reachable } = await owner.query<{ what: string }>(`
+    SELECT c.relname AS what FROM pg_class c
+    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND c.relname <> '_prisma_migrations'
+      AND (has_table_privilege('byline_public', c.oid, 'SELECT')
+           OR has_any_column_privilege('byline_public', c.oid, 'SELECT'))
+    UNION ALL
+    SELECT 'users.email' WHERE has_column_privilege('byline_public', 'users', 'email', 'SELECT')
+    UNION ALL
+    SELECT 'users.email (view owner)' FROM pg_class v
+    WHERE v.oid = to_regclass('public_posts') AND has_column_privilege(v.relowner, 'users'::regclass, 'email', 'SELECT')`);
+  return [
+    {
+      check: 'public view: columns equal the allow-list',
+      ok: names.length > 0 && extra.length === 0 && names.length === publicViewColumns.length,
+      severity: 'fail',
+      detail: names.length ? `columns: ${names.join(', ')}${extra.length ? `; not allowed: ${extra.join(', ')}` : ''}` : 'public_posts is missing',
+    },
+    {
+      check: 'public view: security barrier, owned by a role bound by row-level security',
+      ok: !!view?.barrier && view?.owner_bypasses === false,
+      severity: 'fail',
+      detail: view ? `security_barrier=${view.barrier}, owner bypasses RLS=${view.owner_bypasses}` : 'missing',
+    },
+    {
+      check: 'public role: no base table, no users.email',
+      ok: reachable.length === 0,
+      severity: 'fail',
+      detail: reachable.length ? `reachable: ${reachable.map((r) => r.what).join(', ')}` : 'only the view and its function',
+    },
+  ];
+}
+
+/**
+ * As the application, with hand-written SQL: no tenant set shows no row of any tenant
+ * table; with each owner's id set, no other owner's row.
+ */
+async function rawProbe(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck[]> {
+  const tables = (await userIdTables(owner)).filter((t) => !platformTables.includes(t));
+  const { rows: owners } = await owner.query<{ id: string }>('SELECT id FROM users ORDER BY created_at LIMIT 3');
+  const leaks: string[] = [];
+  for (const tenant of [null, ...owners.map((o) => o.id)]) {
+    await app.query('BEGIN READ ONLY');
+    try {
+      if (tenant) await app.query(`SELECT set_config('app.user_id', $1, true)`, [tenant]);
+      for (const table of tables) {
+        const { rows } = await app.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${table}" WHERE user_id IS DISTINCT FROM $1::uuid`,
+          [tenant],
+        );
+        if (rows[0].n > 0) leaks.push(`${table} with tenant ${tenant ?? 'none'}: ${rows[0].n} foreign rows`);
+      }
+    } catch (error) {
+      leaks.push(`${tenant ?? 'none'}: ${(error as Error).message}`);
+    } finally {
+      await app.query('ROLLBACK');
+    }
+  }
+  return [
+    {
+      check: 'raw SQL as the application sees only the tenant it sets',
+      ok: leaks.length === 0,
+      severity: 'fail',
+      detail: leaks.length ? leaks.join('; ') : `${tables.length} tables, ${owners.length + 1} tenants (none included)`,
+    },
+  ];
+}

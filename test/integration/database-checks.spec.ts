@@ -1,0 +1,62 @@
+import { inject } from 'vitest';
+import { applyMigrations } from '../../src/database/migrations.js';
+import { ensureApplicationLogin } from '../../src/database/roles.js';
+import { databaseChecks } from '../../src/isolation-audit/database-checks.js';
+import { createScratchDatabase, query } from '../support/databases.js';
+
+describe('database checks (the isolation audit’s catalog facts)', () => {
+  it('all hold on Byline’s migrations with the application’s own role', async () => {
+    const checks = await databaseChecks(inject('appDatabaseUrl'), inject('databaseUrl'));
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    const names = checks.map((c) => c.check);
+    for (const table of ['posts', 'tags', 'post_tags', 'outbox_events', 'webhook_endpoints', 'webhook_deliveries', 'session', 'user_roles']) {
+      expect(names).toContain(`${table}: row-level security enabled and forced`);
+      expect(names).toContain(`${table}: a policy for every command`);
+    }
+    expect(names.filter((n) => n.endsWith('carries user_id'))).toHaveLength(4);
+  });
+
+  it('fail on a forgotten policy, an unforced table, a new tenant table, an open policy, a leaking view and a superuser', async () => {
+    const scratch = await createScratchDatabase();
+    try {
+      await applyMigrations(scratch.url);
+      const appUrl = await ensureApplicationLogin(scratch.url);
+      await query(scratch.url, `
+        DROP POLICY tenant_delete ON posts;
+        ALTER TABLE tags NO FORCE ROW LEVEL SECURITY;
+        CREATE POLICY everyone ON outbox_events FOR SELECT TO byline_app USING (true);
+        CREATE TABLE notes (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users(id));
+        ALTER TABLE post_tags DROP CONSTRAINT post_tags_user_id_tag_id_fkey;
+        ALTER TABLE post_tags ADD CONSTRAINT post_tags_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES tags(id);
+        CREATE OR REPLACE VIEW public_posts WITH (security_barrier) AS
+          SELECT p.id, p.title, p.slug, p.body, p.editorial_date, p.publish_at AS published_at,
+                 u.handle, u.display_name, '[]'::json AS tags, u.email
+          FROM posts p JOIN users u ON u.id = p.user_id;
+        INSERT INTO users (id, email, handle, display_name, password_hash)
+          VALUES ('00000000-0000-4000-8000-000000000001', 'n@example.com', 'n', 'n', 'x');
+        INSERT INTO notes VALUES (gen_random_uuid(), '00000000-0000-4000-8000-000000000001');`);
+      const failed = (await databaseChecks(appUrl, scratch.url)).filter((c) => !c.ok).map((c) => c.check);
+      expect(failed).toEqual(
+        expect.arrayContaining([
+          'posts: a policy for every command',
+          'tags: row-level security enabled and forced',
+          'outbox_events: every policy on the application confines rows to app.user_id',
+          'notes: row-level security enabled and forced',
+          'notes: a policy for every command',
+          'post_tags_tag_id_fkey: post_tags → tags carries user_id',
+          'public view: columns equal the allow-list',
+          'raw SQL as the application sees only the tenant it sets',
+        ]),
+      );
+
+      const asOwner = await databaseChecks(scratch.url, scratch.url);
+      const role = asOwner.filter((c) => c.check.startsWith('application role'));
+      expect(role.map((c) => [c.ok, c.severity])).toEqual([
+        [false, 'fail'],
+        [false, 'warn'],
+      ]);
+    } finally {
+      await scratch.drop();
+    }
+  });
+});

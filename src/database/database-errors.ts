@@ -122,8 +122,10 @@ export function postgresErrorCode(error: unknown): string | undefined {
  * (the first one its metadata names); undefined for any other error.
  */
 export function uniqueViolationField<F extends string>(error: unknown, fields: F[]): F | undefined {
-  const candidate = error as { code?: string; meta?: unknown };
-  if (candidate?.code !== 'P2002') return undefined;
-  const meta = JSON.stringify(candidate.meta ?? {});
-  return fields.find((field) => meta.includes(`"${field}"`)) ?? fields[0];
+  const candidate = error as { code?: string; meta?: unknown; message?: unknown };
+  // P2002 from a model query; a raw query (a SECURITY DEFINER function) gives the SQLSTATE.
+  if (candidate?.code !== 'P2002' && postgresErrorCode(error) !== '23505') return undefined;
+  const message = typeof candidate.message === 'string' ? candidate.message : '';
+  const text = `${JSON.stringify(candidate.meta ?? {})} ${message}`;
+  return fields.find((field) => text.includes(`"${field}"`) || text.includes(`_${field}_key`)) ?? fields[0];
 }

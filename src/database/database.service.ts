@@ -118,6 +118,20 @@ export class DatabaseService implements OnModuleDestroy {
   }
 
   /**
+   * Runs `work` in one transaction as `byline_operator`, the command line's role (grant-role):
+   * only on the migration owner's connection (MIGRATION_DATABASE_URL), the one role it is
+   * granted to; the application's role is refused. Its policies admit exactly the rows of the
+   * tables the operator commands use. Work inside joins this transaction (ambient).
+   */
+  operator<T>(reason: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (!reason.trim()) throw new Error('operator() needs a reason');
+    return this.client.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL ROLE byline_operator');
+      return withAmbientTransaction(tx, () => work(tx));
+    });
+  }
+
+  /**
    * Runs `work` only if this process wins PostgreSQL's advisory lock `key`, held on one
    * connection for the duration, so with several instances one runs it and the others skip.
    * Returns whether it ran.

@@ -1,5 +1,7 @@
 // Catalog facts behind the second wall, checked on a live database: row-level security on
-// every user_id table, policies for every command on the tenant of the transaction, an
+// every user_id table and every platform table, policies for every granted command on the
+// tenant of the transaction (or a permission that tenant holds), no password hash for the
+// application, SECURITY DEFINER functions owned by narrow roles the application is not, an
 // application role that can neither bypass nor rewrite them, composite foreign keys between
 // tenant rows, a public view that shows only allowed columns, and a raw-SQL probe as the
 // application. Reusable: the isolation audit reports them; tests assert them.
@@ -13,8 +15,16 @@ export interface DatabaseCheck {
   detail: string;
 }
 
-/** Tables with user_id that platform code reaches across users on purpose (see the migration). */
-export const platformTables = ['session', 'user_roles'];
+/**
+ * Platform tables: accounts, sessions, roles and the audit log. Like tenant tables, the
+ * application sees its own rows, and others' only through app_has_permission (a permission
+ * the tenant of the transaction holds), never all rows unconditionally (see the migration
+ * 20261123090000_platform_row_level_security).
+ */
+export const platformTables = ['users', 'session', 'user_roles', 'roles', 'role_permissions', 'audit_events'];
+
+/** Permissions that open other users' platform rows; the raw probe's tenants hold none. */
+export const crossUserPermissions = ['users.read', 'users.manage', 'roles.manage', 'audit.read'];
 
 /** The columns the public view may expose: never an email, a user id or a draft's field. */
 export const publicViewColumns = [
@@ -31,6 +41,8 @@ export const publicViewColumns = [
 
 const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 const tenantExpression = /current_setting\('app\.user_id'/;
+// The permission check is itself bound to the tenant of the transaction (it takes no user).
+const permissionExpression = /app_has_permission\('[a-z.]+'::text\)/;
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
@@ -46,6 +58,8 @@ export async function databaseChecks(appUrl: string, ownerUrl: string): Promise<
     return [
       ...(await applicationRole(app)),
       ...(await rowLevelSecurity(owner, app)),
+      ...(await secrets(app)),
+      ...(await definerFunctions(owner, app)),
       ...(await compositeForeignKeys(owner)),
       ...(await publicView(owner)),
       ...(await rawProbe(owner, app)),
@@ -93,7 +107,7 @@ async function applicationRole(app: pg.Client): Promise<DatabaseCheck[]> {
 }
 
 async function rowLevelSecurity(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck[]> {
-  const tables = await userIdTables(owner);
+  const tables = [...new Set([...(await userIdTables(owner)), ...platformTables])].sort();
   const [{ role: appRole }] = (await app.query<{ role: string }>('SELECT current_user AS role')).rows;
   const checks: DatabaseCheck[] = [];
   for (const table of tables) {
@@ -115,20 +129,31 @@ async function rowLevelSecurity(owner: pg.Client, app: pg.Client): Promise<Datab
                      WHERE r = 'public' OR pg_has_role($2, r, 'USAGE'))`,
       [table, appRole],
     );
-    const covered = commands.filter((command) => policies.some((p) => p.cmd === command || p.cmd === 'ALL'));
+    // A command the application is not granted needs no policy (a platform table may grant
+    // SELECT and DELETE only); one it is granted without a policy is a forgotten one.
+    const { rows: [granted] } = await owner.query<Record<string, boolean>>(
+      `SELECT has_any_column_privilege($1, to_regclass($2), 'SELECT') AS "SELECT",
+              has_any_column_privilege($1, to_regclass($2), 'INSERT') AS "INSERT",
+              has_any_column_privilege($1, to_regclass($2), 'UPDATE') AS "UPDATE",
+              has_table_privilege($1, to_regclass($2), 'DELETE') AS "DELETE"`,
+      [appRole, `"${table}"`],
+    );
+    const needed = commands.filter((command) => granted[command]);
+    const covered = needed.filter((command) => policies.some((p) => p.cmd === command || p.cmd === 'ALL'));
     checks.push({
       check: `${table}: a policy for every command`,
-      ok: covered.length === commands.length,
+      ok: covered.length === needed.length,
       severity: 'fail',
-      detail: `covered: ${covered.join(', ') || 'none'}`,
+      detail: `granted: ${needed.join(', ') || 'none'}; covered: ${covered.join(', ') || 'none'}`,
     });
-    if (platformTables.includes(table)) continue;
-    // Every policy the application is under must confine rows to the transaction's tenant,
-    // or admit rows only while current_user is another role (the jobs' SET LOCAL ROLE).
+    // Every policy the application is under must confine rows to the transaction's tenant
+    // (or to a permission that tenant holds), or admit rows only while current_user is
+    // another role (the jobs' SET LOCAL ROLE). USING (true) is neither.
     const open = policies.filter((p) =>
       [p.qual, p.check].some((expression) => {
         if (expression === null) return false;
         if (tenantExpression.test(expression)) return false;
+        if (permissionExpression.test(expression)) return false;
         const gate = /CURRENT_USER = '(\w+)'::name/.exec(expression);
         return !gate || gate[1] === appRole;
       }),
@@ -141,6 +166,57 @@ async function rowLevelSecurity(owner: pg.Client, app: pg.Client): Promise<Datab
     });
   }
   return checks;
+}
+
+/** No password hash for the application, to read or to write (only byline_accounts' functions). */
+async function secrets(app: pg.Client): Promise<DatabaseCheck[]> {
+  const { rows: [hash] } = await app.query<{ read: boolean; write: boolean }>(`
+    SELECT has_column_privilege('users', 'password_hash', 'SELECT') AS read,
+           has_column_privilege('users', 'password_hash', 'UPDATE') OR has_column_privilege('users', 'password_hash', 'INSERT') AS write`);
+  return [
+    {
+      check: 'users.password_hash: the application can neither read nor write it',
+      ok: !hash.read && !hash.write,
+      severity: 'fail',
+      detail: `select=${hash.read}, insert/update=${hash.write}`,
+    },
+  ];
+}
+
+/**
+ * The narrow paths across users are SECURITY DEFINER functions. Each must belong to a role
+ * that row-level security binds (no superuser, no BYPASSRLS, so its own policies say what it
+ * reaches) and that the application is not a member of (else it could act as that role
+ * directly); the operator's role, too, is the owner's alone.
+ */
+async function definerFunctions(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck[]> {
+  const [{ role: appRole }] = (await app.query<{ role: string }>('SELECT current_user AS role')).rows;
+  const { rows: functions } = await owner.query<{ name: string; owner: string; bypasses: boolean; member: boolean }>(
+    `SELECT p.proname AS name, r.rolname AS owner, r.rolsuper OR r.rolbypassrls AS bypasses,
+            pg_has_role($1, p.proowner, 'MEMBER') AS member
+     FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+     WHERE p.pronamespace = current_schema()::regnamespace AND p.prosecdef
+     ORDER BY 1`,
+    [appRole],
+  );
+  const bad = functions.filter((f) => f.bypasses || f.member);
+  const { rows: [operator] } = await owner.query<{ member: boolean }>(
+    `SELECT coalesce(to_regrole('byline_operator') IS NOT NULL AND pg_has_role($1, 'byline_operator', 'MEMBER'), false) AS member`,
+    [appRole],
+  );
+  const permission = functions.some((f) => f.name === 'app_has_permission');
+  return [
+    {
+      check: 'SECURITY DEFINER functions: owned by narrow roles the application is not a member of',
+      ok: permission && bad.length === 0 && !operator.member,
+      severity: 'fail',
+      detail: [
+        permission ? `${functions.length} functions` : 'app_has_permission is missing',
+        ...bad.map((f) => `${f.name} (owner ${f.owner}: ${f.bypasses ? 'bypasses RLS' : `${appRole} is a member`})`),
+        ...(operator.member ? [`${appRole} is a member of byline_operator`] : []),
+      ].join('; '),
+    },
+  ];
 }
 
 async function compositeForeignKeys(owner: pg.Client): Promise<DatabaseCheck[]> {
@@ -174,8 +250,7 @@ async function publicView(owner: pg.Client): Promise<DatabaseCheck[]> {
   const extra = names.filter((n) => !publicViewColumns.includes(n));
   const [view] = (
     await owner.query(`
-      SELECT coalesce('security_barrier=true' = ANY(c.reloptions), false) AS barrier,
-             r.rolsuper OR r.rolbypassrls AS owner_bypasses
+      SELECT r.rolname AS owner, r.rolsuper OR r.rolbypassrls AS owner_bypasses
       FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE c.oid = to_regclass('public_posts')`)
   ).rows;
   const { rows: reachable } = await owner.query<{ what: string }>(`
@@ -196,11 +271,12 @@ async function publicView(owner: pg.Client): Promise<DatabaseCheck[]> {
       detail: names.length ? `columns: ${names.join(', ')}${extra.length ? `; not allowed: ${extra.join(', ')}` : ''}` : 'public_posts is missing',
     },
     {
-      check: 'public view: security barrier, owned by a role bound by row-level security',
-      ok: !!view?.barrier && view?.owner_bypasses === false,
+      check: 'public view: owned by a role bound by row-level security',
+      ok: view?.owner_bypasses === false,
       severity: 'fail',
-      detail: view ? `security_barrier=${view.barrier}, owner bypasses RLS=${view.owner_bypasses}` : 'missing',
+      detail: view ? `owner ${view.owner}, bypasses RLS=${view.owner_bypasses}` : 'missing',
     },
+    ...(view ? [await viewOwnerSeesOnlyPublished(owner, view.owner)] : []),
     {
       check: 'public role: no base table, no users.email',
       ok: reachable.length === 0,
@@ -211,20 +287,65 @@ async function publicView(owner: pg.Client): Promise<DatabaseCheck[]> {
 }
 
 /**
- * As the application, with hand-written SQL: no tenant set shows no row of any tenant
- * table; with each owner's id set, no other owner's row.
+ * The view is not a security barrier (so that it is flattened and reads the indexes): its
+ * filter must be its owner's row-level security, which PostgreSQL applies before any
+ * condition a query adds. So, as the owner, hand-written SQL finds no post that is not
+ * live, and the check says whether there were any to find.
+ */
+async function viewOwnerSeesOnlyPublished(owner: pg.Client, viewOwner: string): Promise<DatabaseCheck> {
+  const check = 'public view: its owner’s policies admit only posts already published, of enabled accounts';
+  const notLive = 'publish_at IS NULL OR publish_at > now()';
+  await owner.query('BEGIN READ ONLY');
+  try {
+    const { rows: all } = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM posts WHERE ${notLive}`);
+    await owner.query(`SET LOCAL ROLE ${pg.escapeIdentifier(viewOwner)}`);
+    const { rows: seen } = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM posts WHERE ${notLive}`);
+    const { rows: disabled } = await owner.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM users WHERE disabled_at IS NOT NULL',
+    );
+    return {
+      check,
+      ok: seen[0].n === 0 && disabled[0].n === 0,
+      severity: 'fail',
+      detail: `${viewOwner} sees ${seen[0].n} of ${all[0].n} drafts and scheduled posts, and ${disabled[0].n} disabled accounts`,
+    };
+  } catch (error) {
+    return { check, ok: false, severity: 'fail', detail: `as ${viewOwner}: ${(error as Error).message}` };
+  } finally {
+    await owner.query('ROLLBACK');
+  }
+}
+
+/**
+ * As the application, with hand-written SQL: no tenant set shows no row of any tenant or
+ * platform table; with each owner's id set (owners who hold no permission that opens others'
+ * rows), no other owner's row, no other account and no audit entry.
  */
 async function rawProbe(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck[]> {
-  const tables = (await userIdTables(owner)).filter((t) => !platformTables.includes(t));
-  const { rows: owners } = await owner.query<{ id: string }>('SELECT id FROM users ORDER BY created_at LIMIT 3');
+  const tables = await userIdTables(owner);
+  // Whose row a platform table's row is (audit entries are readable only with audit.read).
+  const platformRows: Record<string, string> = { users: 'id', audit_events: 'NULL::uuid' };
+  const { rows: owners } = await owner.query<{ id: string }>(
+    `SELECT u.id FROM users u
+     WHERE NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id
+                       AND (ur.role_name = 'admin'
+                            OR EXISTS (SELECT 1 FROM role_permissions rp
+                                       WHERE rp.role_name = ur.role_name AND rp.permission = ANY($1))))
+     ORDER BY u.created_at LIMIT 3`,
+    [crossUserPermissions],
+  );
   const leaks: string[] = [];
   for (const tenant of [null, ...owners.map((o) => o.id)]) {
     await app.query('BEGIN READ ONLY');
     try {
       if (tenant) await app.query(`SELECT set_config('app.user_id', $1, true)`, [tenant]);
-      for (const table of tables) {
+      const probes = [
+        ...tables.map((table) => [table, 'user_id']),
+        ...Object.entries(platformRows),
+      ];
+      for (const [table, whose] of probes) {
         const { rows } = await app.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM "${table}" WHERE user_id IS DISTINCT FROM $1::uuid`,
+          `SELECT count(*)::int AS n FROM "${table}" WHERE ${whose} IS DISTINCT FROM $1::uuid`,
           [tenant],
         );
         if (rows[0].n > 0) leaks.push(`${table} with tenant ${tenant ?? 'none'}: ${rows[0].n} foreign rows`);
@@ -240,7 +361,9 @@ async function rawProbe(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck
       check: 'raw SQL as the application sees only the tenant it sets',
       ok: leaks.length === 0,
       severity: 'fail',
-      detail: leaks.length ? leaks.join('; ') : `${tables.length} tables, ${owners.length + 1} tenants (none included)`,
+      detail: leaks.length
+        ? leaks.join('; ')
+        : `${tables.length + Object.keys(platformRows).length} tables, ${owners.length + 1} tenants (none included)`,
     },
   ];
 }

@@ -45,8 +45,9 @@ export async function findUnscopedPaths(
     const relative = path.relative(path.dirname(srcDir), file);
     if (relative.includes('generated/')) continue;
     const code = withoutComments(await readFile(file, 'utf8'));
-    // worker( is the jobs' path across tenants (DatabaseService.worker), listed alike.
-    for (const match of code.matchAll(/\.(?:unscoped|worker)\(\s*(?:'([^']*)'|"([^"]*)")?/g)) {
+    // worker( is the jobs' path across tenants (DatabaseService.worker), operator( the
+    // command line's (DatabaseService.operator), listed alike.
+    for (const match of code.matchAll(/\.(?:unscoped|worker|operator)\(\s*(?:'([^']*)'|"([^"]*)")?/g)) {
       const line = code.slice(0, match.index).split('\n').length;
       const reason = (match[1] ?? match[2] ?? '').trim();
       if (reason) paths.push({ file: relative, line, reason });

@@ -35,4 +35,26 @@ describe('npm run cli -- grant-role', () => {
       stderr: expect.stringContaining('No account has the email'),
     });
   });
+
+  it('runs on the owner’s MIGRATION_DATABASE_URL; the application’s role alone may not grant', async () => {
+    const owner = inject('databaseUrl');
+    const input = userInput();
+    const [user] = await query<{ id: string }>(
+      owner,
+      `INSERT INTO users (email, handle, display_name, password_hash) VALUES ($1, $2, $3, 'x') RETURNING id`,
+      [input.email, input.handle, input.displayName],
+    );
+    const asApplication = { ...process.env, DATABASE_URL: inject('appDatabaseUrl'), MIGRATION_DATABASE_URL: '' };
+    delete (asApplication as Record<string, string | undefined>).MIGRATION_DATABASE_URL;
+    await expect(
+      run('npx', ['tsx', 'src/cli/main.ts', 'grant-role', input.email, 'admin'], { env: asApplication }),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('set MIGRATION_DATABASE_URL') });
+    const grants = () => query(owner, `SELECT 1 FROM user_roles WHERE user_id = $1 AND role_name = 'admin'`, [user.id]);
+    expect(await grants()).toHaveLength(0);
+
+    const both = { ...process.env, DATABASE_URL: inject('appDatabaseUrl'), MIGRATION_DATABASE_URL: owner };
+    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'grant-role', input.email, 'admin'], { env: both });
+    expect(stdout).toContain('now has the role admin');
+    expect(await grants()).toHaveLength(1);
+  });
 });

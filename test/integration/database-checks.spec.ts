@@ -13,6 +13,12 @@ describe('database checks (the isolation audit’s catalog facts)', () => {
       expect(names).toContain(`${table}: row-level security enabled and forced`);
       expect(names).toContain(`${table}: a policy for every command`);
     }
+    for (const table of ['users', 'session', 'user_roles', 'roles', 'role_permissions', 'audit_events']) {
+      expect(names).toContain(`${table}: row-level security enabled and forced`);
+      expect(names).toContain(`${table}: every policy on the application confines rows to app.user_id`);
+    }
+    expect(names).toContain('users.password_hash: the application can neither read nor write it');
+    expect(names).toContain('SECURITY DEFINER functions: owned by narrow roles the application is not a member of');
     expect(names.filter((n) => n.endsWith('carries user_id'))).toHaveLength(4);
   });
 
@@ -28,13 +34,15 @@ describe('database checks (the isolation audit’s catalog facts)', () => {
         CREATE TABLE notes (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users(id));
         ALTER TABLE post_tags DROP CONSTRAINT post_tags_user_id_tag_id_fkey;
         ALTER TABLE post_tags ADD CONSTRAINT post_tags_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES tags(id);
-        CREATE OR REPLACE VIEW public_posts WITH (security_barrier) AS
+        ALTER POLICY reader_select ON posts USING (true);
+        CREATE OR REPLACE VIEW public_posts AS
           SELECT p.id, p.title, p.slug, p.body, p.editorial_date, p.publish_at AS published_at,
                  u.handle, u.display_name, '[]'::json AS tags, u.email
           FROM posts p JOIN users u ON u.id = p.user_id;
         INSERT INTO users (id, email, handle, display_name, password_hash)
           VALUES ('00000000-0000-4000-8000-000000000001', 'n@example.com', 'n', 'n', 'x');
-        INSERT INTO notes VALUES (gen_random_uuid(), '00000000-0000-4000-8000-000000000001');`);
+        INSERT INTO notes VALUES (gen_random_uuid(), '00000000-0000-4000-8000-000000000001');
+        INSERT INTO posts (user_id, title, slug, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'draft', 'draft', now());`);
       const failed = (await databaseChecks(appUrl, scratch.url)).filter((c) => !c.ok).map((c) => c.check);
       expect(failed).toEqual(
         expect.arrayContaining([
@@ -45,9 +53,37 @@ describe('database checks (the isolation audit’s catalog facts)', () => {
           'notes: a policy for every command',
           'post_tags_tag_id_fkey: post_tags → tags carries user_id',
           'public view: columns equal the allow-list',
+          'public view: its owner’s policies admit only posts already published, of enabled accounts',
           'raw SQL as the application sees only the tenant it sets',
         ]),
       );
+
+      // The platform tables' own facts, one plant each.
+      await query(scratch.url, `
+        CREATE POLICY everyone ON users FOR SELECT TO byline_app USING (true);
+        CREATE POLICY everyone ON "session" FOR SELECT TO byline_app USING (true);
+        ALTER TABLE roles NO FORCE ROW LEVEL SECURITY;
+        ALTER TABLE audit_events DISABLE ROW LEVEL SECURITY;
+        GRANT SELECT (password_hash) ON users TO byline_app;
+        GRANT UPDATE ON "session" TO byline_app;
+        ALTER FUNCTION app_has_permission(text) OWNER TO CURRENT_USER;`);
+      const platform = (await databaseChecks(appUrl, scratch.url)).filter((c) => !c.ok).map((c) => c.check);
+      expect(platform).toEqual(
+        expect.arrayContaining([
+          'users: every policy on the application confines rows to app.user_id',
+          'session: every policy on the application confines rows to app.user_id',
+          'session: a policy for every command',
+          'roles: row-level security enabled and forced',
+          'audit_events: row-level security enabled and forced',
+          'users.password_hash: the application can neither read nor write it',
+          'SECURITY DEFINER functions: owned by narrow roles the application is not a member of',
+          'raw SQL as the application sees only the tenant it sets',
+        ]),
+      );
+      // Each fails on its own plant: these held before them.
+      expect(failed).not.toContain('users.password_hash: the application can neither read nor write it');
+      expect(failed).not.toContain('SECURITY DEFINER functions: owned by narrow roles the application is not a member of');
+      expect(failed).not.toContain('users: every policy on the application confines rows to app.user_id');
 
       const asOwner = await databaseChecks(scratch.url, scratch.url);
       const role = asOwner.filter((c) => c.check.startsWith('application role'));

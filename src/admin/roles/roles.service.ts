@@ -4,6 +4,8 @@ import type { Origin } from '../../audit/origin.js';
 import { builtInRoles } from '../../auth/access/permissions.js';
 import { uniqueViolationField } from '../../database/database-errors.js';
 import { ConflictProblem, NotFoundProblem } from '../../http/problems.js';
+import type { Transaction } from '../../database/database.service.js';
+import { assertCallerStillHolds } from '../caller-permission.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
 import type { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 import { RolesRepository } from './roles.repository.js';
@@ -15,6 +17,23 @@ export class RolesService {
     private readonly roles: RolesRepository,
     private readonly audit: AuditLog,
   ) {}
+
+  /**
+   * A signed-in caller must still hold roles.manage when its change runs (see
+   * caller-permission.ts). The command line (byline_operator) is not a user: not asked.
+   */
+  private async assertStillMay(tx: Transaction, origin: Origin): Promise<void> {
+    if (origin.actor.type === 'user') await assertCallerStillHolds(tx, 'roles.manage');
+  }
+
+  /**
+   * 404, unless the row is hidden because the caller lost roles.manage a moment ago (a
+   * concurrent revocation committed after the first check): then 403.
+   */
+  private async notFound(tx: Transaction, origin: Origin, what: string): Promise<NotFoundProblem> {
+    await this.assertStillMay(tx, origin);
+    return new NotFoundProblem(what);
+  }
 
   list() {
     return this.roles.list();
@@ -28,6 +47,7 @@ export class RolesService {
     const permissions = [...new Set(input.permissions)];
     try {
       return await this.roles.transaction(async (tx) => {
+        await this.assertStillMay(tx, origin);
         const role = await this.roles.create(tx, {
           name: input.name,
           description: input.description ?? '',
@@ -49,8 +69,9 @@ export class RolesService {
   async update(name: string, input: UpdateRoleDto, origin: Origin) {
     if (name === builtInRoles.admin) throw new ConflictProblem('The admin role cannot be edited.');
     return this.roles.transaction(async (tx) => {
+      await this.assertStillMay(tx, origin);
       const before = await this.roles.find(name, tx);
-      if (!before) throw new NotFoundProblem('role');
+      if (!before) throw await this.notFound(tx, origin, 'role');
       const after = await this.roles.update(tx, name, {
         description: input.description,
         permissions: input.permissions && [...new Set(input.permissions)],
@@ -66,8 +87,9 @@ export class RolesService {
 
   async delete(name: string, origin: Origin) {
     await this.roles.transaction(async (tx) => {
+      await this.assertStillMay(tx, origin);
       const before = await this.roles.find(name, tx);
-      if (!before) throw new NotFoundProblem('role');
+      if (!before) throw await this.notFound(tx, origin, 'role');
       if (before.builtIn) throw new ConflictProblem('Built-in roles cannot be deleted.');
       await this.roles.delete(tx, name);
       await this.audit.record(
@@ -81,8 +103,9 @@ export class RolesService {
   /** Granting a role the user has is fine and records nothing. */
   async grant(userId: string, roleName: string, origin: Origin) {
     await this.roles.transaction(async (tx) => {
-      if (!(await this.roles.userExists(userId, tx))) throw new NotFoundProblem('user');
-      if (!(await this.roles.find(roleName, tx))) throw new NotFoundProblem('role');
+      await this.assertStillMay(tx, origin);
+      if (!(await this.roles.userExists(userId, tx))) throw await this.notFound(tx, origin, 'user');
+      if (!(await this.roles.find(roleName, tx))) throw await this.notFound(tx, origin, 'role');
       if (await this.roles.grant(tx, userId, roleName)) {
         await this.audit.record(
           origin,
@@ -96,9 +119,14 @@ export class RolesService {
   /** Revoking the last enabled admin's admin role is refused (409). */
   async revoke(userId: string, roleName: string, origin: Origin) {
     await this.roles.transaction(async (tx) => {
-      if (!(await this.roles.userExists(userId, tx))) throw new NotFoundProblem('user');
-      if (!(await this.roles.find(roleName, tx))) throw new NotFoundProblem('role');
-      if (roleName === builtInRoles.admin) await assertAnAdminRemains(tx, { userId });
+      await this.assertStillMay(tx, origin);
+      if (!(await this.roles.userExists(userId, tx))) throw await this.notFound(tx, origin, 'user');
+      if (!(await this.roles.find(roleName, tx))) throw await this.notFound(tx, origin, 'role');
+      if (roleName === builtInRoles.admin) {
+        await assertAnAdminRemains(tx, { userId });
+        // A concurrent revocation of the caller's own admin may have won the lock.
+        await this.assertStillMay(tx, origin);
+      }
       if (await this.roles.revoke(tx, userId, roleName)) {
         await this.audit.record(
           origin,

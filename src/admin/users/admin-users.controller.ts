@@ -11,6 +11,7 @@ import { PageQuery } from '../../http/pagination.dto.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
+import { assertCallerStillHolds } from '../caller-permission.js';
 import { CurrentUser } from '../../auth/access/current-user.decorator.js';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { RoleEscalation } from '../roles/role-escalation.js';
@@ -85,15 +86,24 @@ export class AdminUsersController {
     @RequestOrigin() origin: Origin,
   ) {
     return this.users.transaction(async (tx) => {
+      await assertCallerStillHolds(tx, 'users.manage');
       const before = await this.users.find(tx, id);
-      if (!before) throw new NotFoundProblem('user');
+      if (!before) {
+        // Hidden, rather than missing, when the caller lost users.manage a moment ago: 403.
+        await assertCallerStillHolds(tx, 'users.manage');
+        throw new NotFoundProblem('user');
+      }
       const wasDisabled = before.disabledAt !== null;
       if (wasDisabled === input.disabled) return view(before);
       if (before.roles.some((r) => r.roleName === builtInRoles.admin)) {
         // Only an admin may disable (or re-enable) an admin.
         const admin = { name: builtInRoles.admin, permissions: [] };
         await this.escalation.assertMay(caller, 'disable', admin, origin, { type: 'user', id });
-        if (input.disabled) await assertAnAdminRemains(tx, { userId: id });
+        if (input.disabled) {
+          await assertAnAdminRemains(tx, { userId: id });
+          // A concurrent disable of the caller may have won the lock.
+          await assertCallerStillHolds(tx, 'users.manage');
+        }
       }
       const after = await this.users.setDisabled(tx, id, input.disabled);
       const ended = input.disabled ? await this.sessions.endAllForUser(id, null, tx) : 0;

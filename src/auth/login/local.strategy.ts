@@ -7,6 +7,7 @@ import { originOf } from '../../audit/origin.js';
 import { TooManyRequestsProblem, UnauthorizedProblem } from '../../http/problems.js';
 import type { Account } from '../auth-user.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
+import { runAsTenant } from '../../database/tenant/tenant-context.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/email.js';
 import { accountKey, addressKey, LoginThrottle } from './login-throttle.js';
@@ -28,7 +29,16 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     super({ usernameField: 'email', passReqToCallback: true });
   }
 
-  async validate(req: Request, rawEmail: string, password: string): Promise<Account> {
+  /**
+   * An attempt is anonymous until the password is verified, even on a request that carries
+   * another session: its audit entries are written with no tenant (row-level security admits
+   * an actor-less entry only then); the success is written as the account it proved.
+   */
+  validate(req: Request, rawEmail: string, password: string): Promise<Account> {
+    return runAsTenant(null, () => this.attempt(req, rawEmail, password));
+  }
+
+  private async attempt(req: Request, rawEmail: string, password: string): Promise<Account> {
     const email = normalizeEmail(rawEmail);
     const account = accountKey(email);
     const address = addressKey(req.ip ?? 'unknown');
@@ -56,9 +66,11 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     }
     await this.throttle.succeeded(account, address);
     const { passwordHash: _hash, disabledAt: _disabled, ...user } = found;
-    await this.audit.record(
-      { ...origin, actor: { type: 'user', id: user.id, label: user.email } },
-      { action: 'auth.login_succeeded', target: { type: 'user', id: user.id } },
+    await runAsTenant(user.id, () =>
+      this.audit.record(
+        { ...origin, actor: { type: 'user', id: user.id, label: user.email } },
+        { action: 'auth.login_succeeded', target: { type: 'user', id: user.id } },
+      ),
     );
     return user;
   }

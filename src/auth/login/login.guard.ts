@@ -4,7 +4,6 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
 import { toValidationProblem } from '../../http/validation.js';
-import { stampNewSession } from '../session/session-stamp.js';
 import { LoginDto } from './login.dto.js';
 
 /**
@@ -22,8 +21,8 @@ export class LoginGuard extends AuthGuard('local') {
     });
     if (errors.length) throw toValidationProblem(errors);
     await super.canActivate(context);
+    // Stamped by the serializer, inside passport's one save of the new session.
     await super.logIn(req);
-    stampNewSession(req);
     return true;
   }
 }

@@ -46,7 +46,7 @@ export class PasswordChangeService {
       if (error instanceof TooManyRequestsProblem) await failed('throttled');
       throw error;
     }
-    const account = await this.users.findPasswordHash(userId);
+    const account = await this.users.findOwnPasswordHash();
     if (!account || !(await this.hasher.verify(account.passwordHash, current))) {
       await failed('bad-current-password');
       throw new UnauthorizedProblem('The current password is incorrect.');
@@ -54,7 +54,7 @@ export class PasswordChangeService {
     await this.throttle.succeeded(key);
     const passwordHash = await this.hasher.hash(next);
     await this.users.transaction(async (tx) => {
-      await this.users.setPasswordHash(tx, userId, passwordHash);
+      await this.users.setOwnPasswordHash(tx, passwordHash);
       const ended = await this.sessions.endAllForUser(userId, currentSid, tx);
       await this.audit.record(
         origin,

@@ -1,13 +1,11 @@
 import type { Request, Response } from 'express';
 import type { Account } from '../auth-user.js';
-import { stampNewSession } from './session-stamp.js';
 
-/** Signs `user` in on a fresh session id (passport regenerates it) and stamps it. */
+/** Signs `user` in on a fresh session id (passport regenerates it; the serializer stamps it). */
 export async function signIn(req: Request, user: Account): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     req.login(user as Express.User, (error: unknown) => (error ? reject(error as Error) : resolve())),
   );
-  stampNewSession(req);
 }
 
 /** Destroys the session server-side and tells the browser to drop the cookie. */

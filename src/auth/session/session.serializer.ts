@@ -1,6 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import passport from 'passport';
+import type { Request } from 'express';
 import type { AuthUser } from '../auth-user.js';
+import { stampNewSession } from './session-stamp.js';
+import { runAsTenant } from '../../database/tenant/tenant-context.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 type Done<T> = (error: unknown, value?: T) => void;
@@ -15,10 +18,19 @@ type Done<T> = (error: unknown, value?: T) => void;
  */
 @Injectable()
 export class SessionSerializer implements OnModuleDestroy {
-  private readonly serialize = (user: AuthUser, done: Done<string>) => done(null, user.id);
+  /**
+   * Called by passport's logIn on the regenerated session, just before its one save: the
+   * stamp goes into that save, so a sign-in writes its session once, not twice.
+   */
+  private readonly serialize = (req: Request, user: AuthUser, done: Done<string>) => {
+    stampNewSession(req);
+    done(null, user.id);
+  };
 
+  // Runs before the request has a tenant: the lookup runs as the session's own user, whose id
+  // comes from the server-side session row, so row-level security lets it see that account.
   private readonly deserialize = (id: string, done: Done<AuthUser | false>) => {
-    this.users.findActive(id).then(
+    runAsTenant(id, () => this.users.findActive(id)).then(
       (user) => done(null, user ?? false),
       (error: unknown) => done(error),
     );

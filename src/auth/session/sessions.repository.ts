@@ -12,7 +12,8 @@ export interface StoredSession {
 
 /**
  * The session table, by user. `user_id` is kept in step with the session's passport user
- * by a trigger, so these are indexed lookups.
+ * by a trigger, so these are indexed lookups. Row-level security shows the application only
+ * the signed-in user's own sessions (the tenant), whatever the user id asked for.
  */
 @Injectable()
 export class SessionsRepository {
@@ -42,15 +43,19 @@ export class SessionsRepository {
     return ended > 0;
   }
 
-  /** Ends every session of the user except `keepSid` (all of them when it is null). */
+  /**
+   * Ends every session of the user except `keepSid` (all of them when it is null): the
+   * tenant's own, or another account's when the tenant holds users.manage (the database
+   * checks, in sessions_end_for_user; no one reads another user's session rows).
+   */
   async endAllForUser(
     userId: string,
     keepSid: string | null = null,
     // In a request's transaction (an idempotent write) the sessions end with its commit.
     tx: Transaction = this.database.unscoped('sessions: the query filters by user_id itself', 'join-request'),
   ): Promise<number> {
-    return tx.$executeRaw`
-      DELETE FROM "session"
-      WHERE user_id = ${userId}::uuid AND (${keepSid}::text IS NULL OR sid <> ${keepSid}::text)`;
+    const [{ ended }] = await tx.$queryRaw<Array<{ ended: number }>>`
+      SELECT sessions_end_for_user(${userId}::uuid, ${keepSid}::text) AS ended`;
+    return ended;
   }
 }

@@ -3,15 +3,13 @@ import { DatabaseService, type Transaction } from '../../database/database.servi
 import { allPermissions, builtInRoles, type Permission } from '../access/permissions.js';
 import type { Account, AuthUser } from '../auth-user.js';
 
-const accountFields = {
-  id: true,
-  email: true,
-  handle: true,
-  displayName: true,
-  createdAt: true,
-} as const;
-
-/** Accounts are platform data: they are the tenants, not rows a tenant owns. */
+/**
+ * Accounts are platform data: they are the tenants, not rows a tenant owns. Row-level security
+ * shows the application its own account (others' only to administrators) and no password hash
+ * at all: sign-in, the password change and sign-up go through SECURITY DEFINER functions
+ * (account_credentials, own_password_hash, set_own_password_hash, create_account) that act on
+ * the one account the caller names or is.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly database: DatabaseService) {}
@@ -21,7 +19,7 @@ export class UsersRepository {
   }
 
   /**
-   * The user a session belongs to, with roles and permissions, in one indexed query; null
+   * The user a session belongs to (run as that user: the serializer sets the tenant), with roles and permissions, in one indexed query; null
    * once the account is gone or disabled. Runs on every request that carries a session.
    */
   async findActive(id: string): Promise<AuthUser | null> {
@@ -42,30 +40,42 @@ export class UsersRepository {
     return { ...row, permissions };
   }
 
-  findCredentials(email: string) {
-    return this.db.user.findUnique({
-      where: { email },
-      select: { ...accountFields, passwordHash: true, disabledAt: true },
-    });
+  /** Sign-in: the account with that (normalized) email, hash included; before any tenant. */
+  async findCredentials(email: string): Promise<(Account & { passwordHash: string; disabledAt: Date | null }) | null> {
+    const [row] = await this.db.$queryRaw<Array<Account & { passwordHash: string; disabledAt: Date | null }>>`
+      SELECT id, email, handle, display_name AS "displayName", created_at AS "createdAt",
+             password_hash AS "passwordHash", disabled_at AS "disabledAt"
+      FROM account_credentials(${email})`;
+    return row ?? null;
   }
 
-  findPasswordHash(id: string) {
-    return this.db.user.findUnique({ where: { id }, select: { passwordHash: true } });
+  /** The tenant's own password hash (the password change runs as the signed-in user). */
+  async findOwnPasswordHash(): Promise<{ passwordHash: string } | null> {
+    const [row] = await this.db.$queryRaw<Array<{ passwordHash: string | null }>>`
+      SELECT own_password_hash() AS "passwordHash"`;
+    return row?.passwordHash ? { passwordHash: row.passwordHash } : null;
   }
 
-  /** A new account, with the author role every account starts with. */
-  create(
+  /**
+   * A new account, with the author role every account starts with (create_account). The
+   * rest of `tx` then acts as the new account (its sign-up audit entry is written as itself).
+   */
+  async create(
     tx: Transaction,
     data: { email: string; handle: string; displayName: string; passwordHash: string },
   ): Promise<Account> {
-    return tx.user.create({
-      data: { ...data, roles: { create: { roleName: builtInRoles.author } } },
-      select: accountFields,
-    });
+    const [account] = await tx.$queryRaw<Account[]>`
+      SELECT id, email, handle, display_name AS "displayName", created_at AS "createdAt"
+      FROM create_account(${data.email}, ${data.handle}, ${data.displayName}, ${data.passwordHash})`;
+    await tx.$queryRaw`SELECT set_config('app.user_id', ${account.id}::text, true)`;
+    return account;
   }
 
-  async setPasswordHash(tx: Transaction, id: string, passwordHash: string): Promise<void> {
-    await tx.user.update({ where: { id }, data: { passwordHash } });
+  /** Replaces the tenant's own password hash; false when the tenant has no account. */
+  async setOwnPasswordHash(tx: Transaction, passwordHash: string): Promise<boolean> {
+    const [{ changed }] = await tx.$queryRaw<Array<{ changed: boolean }>>`
+      SELECT set_own_password_hash(${passwordHash}) AS changed`;
+    return changed;
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {

@@ -78,7 +78,8 @@ export const mutants: Mutant[] = [
         replace: "DELETE FROM \"session\" WHERE ${userId}::uuid IS NOT NULL AND sess->>'handle' = ${handle}",
       },
     ],
-    rls: 'no',
+    // The application reaches only the tenant's own session rows (platform row-level security).
+    rls: 'also',
   },
   {
     name: 'redeliver-checks-parent-only',
@@ -154,12 +155,12 @@ export const mutants: Mutant[] = [
   {
     name: 'public-list-shows-scheduled',
     wall: 'public filter',
-    leak: 'the public view checks that a post has a publish_at, not that it has passed: scheduled posts go public',
+    leak: 'the public view and its owner’s policy check that a post has a publish_at, not that it has passed: scheduled posts go public',
     patches: [],
-    // The filter lives in the public_posts view (row-level security migration); its owner's
-    // policy admits scheduled posts (the next one bounds cache lifetimes), so only the view's
-    // WHERE keeps them out.
-    sql: `CREATE OR REPLACE VIEW public_posts WITH (security_barrier) AS
+    // The filter lives in the view owner's policy on posts (and, redundantly, in the view's
+    // WHERE): both slip the same way, as a hurried edit of the migration would.
+    sql: `ALTER POLICY reader_select ON posts USING (publish_at IS NOT NULL);
+CREATE OR REPLACE VIEW public_posts AS
 SELECT p.id, p.title, p.slug, p.body, p.editorial_date, p.publish_at AS published_at,
        u.handle, u.display_name,
        COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name)
@@ -271,6 +272,23 @@ WHERE p.publish_at IS NOT NULL AND u.disabled_at IS NULL;`,
     leak: 'row-level security switched off on posts: only the database checks can see it',
     patches: [],
     sql: 'ALTER TABLE posts NO FORCE ROW LEVEL SECURITY; ALTER TABLE posts DISABLE ROW LEVEL SECURITY;',
+    rls: 'only',
+  },
+  {
+    name: 'sessions-open-to-app',
+    wall: 'row-level security',
+    leak: 'a policy lets the application read every session (their ids are bearer secrets) and every account',
+    patches: [],
+    sql: `CREATE POLICY everyone ON "session" FOR SELECT TO byline_app USING (true);
+          CREATE POLICY everyone ON users FOR SELECT TO byline_app USING (true);`,
+    rls: 'only',
+  },
+  {
+    name: 'password-hash-readable',
+    wall: 'row-level security',
+    leak: 'the application is granted users.password_hash again',
+    patches: [],
+    sql: 'GRANT SELECT (password_hash) ON users TO byline_app;',
     rls: 'only',
   },
 ];

@@ -2,9 +2,11 @@ import request from 'supertest';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
-import { SignedIn } from '../../../src/auth/access/access.decorators.js';
+import { Public, SignedIn } from '../../../src/auth/access/access.decorators.js';
 import { DatabaseService } from '../../../src/database/database.service.js';
 import { signUp } from '../../factories/user.factory.js';
+import { inject } from 'vitest';
+import { query } from '../../support/databases.js';
 import { startTestApp } from '../../support/test-app.js';
 
 // The bugs the first wall cannot stop: handlers that forget the tenant entirely and send
@@ -41,7 +43,55 @@ class ForgetfulController {
   }
 }
 
-@Module({ controllers: [ForgetfulController] })
+// The same mistake on platform tables: sessions (their ids are bearer secrets), accounts,
+// grants and the audit log, through the bare pool, signed in and not.
+const platformStatements = {
+  sessions: 'SELECT sid, sess, user_id::text AS "userId" FROM "session"',
+  users: 'SELECT id::text AS id, email FROM users',
+  grants: 'SELECT user_id::text AS "userId", role_name AS role FROM user_roles',
+  audit: 'SELECT actor_id::text AS "actorId", action FROM audit_events',
+} as const;
+
+async function platformRows(database: DatabaseService) {
+  const out: Record<string, unknown[]> = {};
+  for (const [name, statement] of Object.entries(platformStatements)) {
+    out[name] = (await database.pool.query(statement)).rows;
+  }
+  return out;
+}
+
+@SignedIn()
+@Controller('v1/test-only/raw-platform')
+class ForgetfulPlatformController {
+  constructor(private readonly database: DatabaseService) {}
+
+  @Get()
+  rows() {
+    return platformRows(this.database);
+  }
+
+  @Get('hashes')
+  async hashes() {
+    try {
+      return { rows: (await this.database.pool.query('SELECT password_hash FROM users')).rows };
+    } catch (error) {
+      return { refused: (error as { code?: string }).code };
+    }
+  }
+}
+
+@Public()
+@Controller('v1/test-only/raw-platform-anonymous')
+class ForgetfulAnonymousController {
+  constructor(private readonly database: DatabaseService) {}
+
+  @Get()
+  rows() {
+    return platformRows(this.database);
+  }
+}
+
+@Module({ controllers: [ForgetfulController, ForgetfulPlatformController, ForgetfulAnonymousController] })
 class ForgetfulModule {}
 
 describe('a handler that runs a raw statement on tenant tables', () => {
@@ -81,5 +131,37 @@ describe('a handler that runs a raw statement on tenant tables', () => {
     }
     expect(counts.body.posts).toEqual([b.user.id]);
     expect(counts.body.webhook_endpoints).toEqual([b.user.id]);
+  });
+
+  it('on platform tables gets only the signed-in user’s own sessions, account and grants, and no audit entry', async () => {
+    const a = await signUp(server);
+    const b = await signUp(server);
+    // A second session for a, from a separate sign-in.
+    const again = await signUp(server);
+    await again.client.post('/v1/auth/logout').expect(204);
+    await again.client.refreshToken();
+    await again.client.post('/v1/auth/login', { email: a.input.email, password: a.input.password }).expect(200);
+    const [ownerView] = await query<{ sessions: number }>(
+      inject('databaseUrl'),
+      'SELECT count(*)::int AS sessions FROM "session" WHERE user_id = $1',
+      [a.user.id],
+    );
+    expect(ownerView.sessions).toBe(2);
+
+    const ofA = (await planted(a.client.cookie, '/v1/test-only/raw-platform')).body;
+    expect(ofA.sessions).toHaveLength(2);
+    expect(ofA.sessions.every((row: { userId: string }) => row.userId === a.user.id)).toBe(true);
+    const ofB = (await planted(b.client.cookie, '/v1/test-only/raw-platform')).body;
+    expect(ofB.sessions).toHaveLength(1);
+    expect(ofB.sessions[0].userId).toBe(b.user.id);
+    expect(ofB.sessions.map((s: { sid: string }) => s.sid)).not.toEqual(expect.arrayContaining([ofA.sessions[0].sid]));
+    expect(ofB.users).toEqual([{ id: b.user.id, email: b.input.email }]);
+    expect(ofB.grants).toEqual([{ userId: b.user.id, role: 'author' }]);
+    // The audit log (sign-ups and sign-ins of everyone) needs audit.read.
+    expect(ofB.audit).toEqual([]);
+    expect((await planted(b.client.cookie, '/v1/test-only/raw-platform/hashes')).body).toEqual({ refused: '42501' });
+
+    const anonymous = (await request(server).get('/v1/test-only/raw-platform-anonymous').expect(200)).body;
+    expect(anonymous).toEqual({ sessions: [], users: [], grants: [], audit: [] });
   });
 });

@@ -64,7 +64,8 @@ const environment = z
       .default('')
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin is scheme://host[:port], no path, no *'))),
-    // Argon2 runs at once (default: cores - 1, at least 1) and sign-ins waiting behind them.
+    // Argon2 runs at once (default: the cores; their threads are niced, so reads come first)
+    // and sign-ins waiting behind them.
     PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
     // The in-process cache of public responses (src/public-reading/public-cache.ts).
@@ -163,7 +164,7 @@ function toConfig(env: z.infer<typeof environment>) {
       requireHttps: env.NODE_ENV === 'production',
     },
     passwordHashing: {
-      concurrency: env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+      concurrency: env.PASSWORD_HASH_CONCURRENCY ?? os.availableParallelism(),
       queue: env.PASSWORD_HASH_QUEUE,
     },
     publicCache: {

@@ -1,12 +1,13 @@
+import cors, { type CorsOptions } from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { ConnectionDraining } from '../lifecycle/connection-draining.js';
 import { installSessions } from '../auth/session/session.middleware.js';
 import { PublicCache } from '../public-reading/public-cache.js';
-import { publicCacheFastPath } from '../public-reading/public-cache.middleware.js';
+import { answerCacheHitsFirst } from '../public-reading/public-cache-front-door.js';
+import { ShutdownState } from '../lifecycle/shutdown-state.js';
 import type { ReadyConfig } from '../config/config.js';
 import { rateLimits } from '../rate-limits/rate-limit.middleware.js';
 import { RateLimiter } from '../rate-limits/rate-limiter.service.js';
@@ -15,6 +16,7 @@ import { jsonOnly, middlewareErrors } from './json-only.middleware.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { privateWhenSettingCookies } from './private-cookies.middleware.js';
 import { requestLogging } from './request-logging.js';
+import { headersSetBy, securityHeaders, sendSecurityHeaders } from './security-headers.js';
 
 /**
  * Express-level setup shared by main.ts and the tests, in the order requests meet it.
@@ -24,10 +26,12 @@ import { requestLogging } from './request-logging.js';
 export function configureApp(app: NestExpressApplication, config: ReadyConfig, logger: Logger) {
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
+  const headers = securityHeaders();
   app.use(requestLogging(logger));
   app.use(app.get(ConnectionDraining).middleware);
-  app.use(helmet());
-  if (config.corsOrigins.length) app.enableCors(corsOptions(config.corsOrigins));
+  app.use(sendSecurityHeaders(headers));
+  const crossOrigin = config.corsOrigins.length ? corsOptions(config.corsOrigins) : null;
+  if (crossOrigin) app.enableCors(crossOrigin);
   // Responses are per-user unless a route says otherwise (public reading does).
   app.use(noStoreByDefault);
   app.use(privateWhenSettingCookies);
@@ -37,13 +41,20 @@ export function configureApp(app: NestExpressApplication, config: ReadyConfig, l
   app.use(jsonOnly);
   app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(refuseHostileInput);
-  // A cached public response needs nothing below (public-cache.middleware.ts); rate limits
-  // apply to it like to any public read.
-  app.use(publicCacheFastPath(app.get(PublicCache)));
   app.use(middlewareErrors);
   // No enableShutdownHooks: its hooks end the pool while requests still run;
   // main.ts installs GracefulShutdown, which drains first.
   setUpOpenApi(app);
+  // Public cache hits are answered before all of the above (public-cache-front-door.ts).
+  answerCacheHitsFirst(app.getHttpServer(), {
+    cache: app.get(PublicCache),
+    limiter: app.get(RateLimiter),
+    logger,
+    securityHeaders: headers,
+    trustProxy: app.getHttpAdapter().getInstance().get('trust proxy fn'),
+    shutdown: app.get(ShutdownState),
+    corsWithoutOrigin: crossOrigin && corsHeadersWithoutOrigin(crossOrigin),
+  });
 }
 
 /**
@@ -59,6 +70,11 @@ function corsOptions(origins: string[]) {
     exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
     maxAge: 600,
   };
+}
+
+/** What the CORS middleware (the one enableCors installs) sends a GET without an Origin. */
+function corsHeadersWithoutOrigin(options: CorsOptions): Array<[string, string]> {
+  return headersSetBy('cors', cors(options), { method: 'GET', headers: {} });
 }
 
 function noStoreByDefault(_req: Request, res: Response, next: NextFunction) {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ReadyConfig } from '../config/config.js';
 
@@ -83,10 +84,11 @@ export class PublicCache {
   }
 
   /**
-   * The fast path (public-cache.middleware.ts): a fresh entry under `key`, counted as a hit,
+   * The front door (public-cache-front-door.ts): a fresh entry under `key`, counted as a hit,
    * or undefined (the request then takes the full route, which counts the miss or bypass).
+   * With `count: false`, only a look (the front door's first, before it spends the budget).
    */
-  lookup(key: string): Entry | undefined {
+  lookup(key: string, { count = true } = {}): Entry | undefined {
     if (!this.active) return undefined;
     const entry = this.entries!.get(key);
     if (!entry) return undefined;
@@ -94,11 +96,11 @@ export class PublicCache {
       this.entries!.delete(key);
       return undefined;
     }
-    this.stats.hits++;
+    if (count) this.stats.hits++;
     return entry;
   }
 
-  setHeaders(res: Response, entry: Entry): void {
+  setHeaders(res: ServerResponse, entry: Entry): void {
     const maxAgeMs = Math.max(0, Math.min(httpMaxAgeMs, entry.changesAt - performance.now()));
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('ETag', entry.etag);

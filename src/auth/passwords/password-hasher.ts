@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { hash, verify } from '@node-rs/argon2';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Piscina } from 'piscina';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { ReadyConfig } from '../../config/config.js';
 import { ProblemError } from '../../http/problems.js';
@@ -19,32 +19,55 @@ export class HashingBusyProblem extends ProblemError {
   }
 }
 
+/**
+ * The hash of a random password nobody knows, at the same parameters as every account's, so
+ * an unknown email costs exactly what a wrong password costs, from the first attempt on.
+ */
+const noAccountHash = '$argon2id$v=19$m=19456,t=2,p=1$Jj8ZG7AX+lNgiuwcgWcmjA$yeBHrUD6WltIxfxGeqY3xUhzeuIVLbWhlk6GE9z+8AU';
+
+/**
+ * Nice value of the hashing threads (19, the lowest priority). Linux schedules each
+ * thread by its own nice value, so the event loop and PostgreSQL (nice 0) run first
+ * whenever they have work, and Argon2 gets the CPU they leave: sign-ins use every idle
+ * core but cannot starve reads.
+ */
+const hashingNice = 19;
+
 @Injectable()
-export class PasswordHasher {
-  /**
-   * At most `capacity` Argon2 runs at once (default: one less than the cores, at least
-   * one), so a flood of sign-ins leaves a core to the readers; a short queue behind them.
-   */
+export class PasswordHasher implements OnModuleDestroy {
+  /** At most `capacity` Argon2 runs at once (default: the cores), and a short queue behind. */
   private readonly gate: HashingGate;
-  /** Verified against when no account matches, so both paths cost one Argon2 run. */
-  private readonly dummyHash = hash('byline-no-such-account', options);
+  private readonly threads: Piscina;
 
   constructor(@Inject(APP_CONFIG) config: ReadyConfig) {
-    this.gate = new HashingGate(config.passwordHashing.concurrency, config.passwordHashing.queue);
+    const { concurrency, queue } = config.passwordHashing;
+    this.gate = new HashingGate(concurrency, queue);
+    this.threads = new Piscina({
+      filename: new URL('./argon2.worker.mjs', import.meta.url).href,
+      // Started on the first sign-in, kept while sign-ins keep coming.
+      minThreads: 0,
+      maxThreads: concurrency,
+      idleTimeout: 60_000,
+      niceIncrement: hashingNice,
+    });
   }
 
   hash(password: string): Promise<string> {
-    return this.gated(() => hash(password, options));
+    return this.gated(() => this.threads.run({ password, options }) as Promise<string>);
   }
 
   verify(passwordHash: string, password: string): Promise<boolean> {
-    return this.gated(() => verify(passwordHash, password));
+    return this.gated(() => this.threads.run({ password, hash: passwordHash, options }) as Promise<boolean>);
   }
 
+  /** Verifies against a fixed hash when no account matches, so both paths cost one Argon2 run. */
   async verifyAgainstNothing(password: string): Promise<false> {
-    const dummy = await this.dummyHash;
-    await this.gated(() => verify(dummy, password));
+    await this.verify(noAccountHash, password);
     return false;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.threads.destroy();
   }
 
   private async gated<T>(work: () => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { signUp } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
 import { useTestApp } from '../../support/test-app.js';
@@ -43,5 +44,23 @@ describe('bounded password hashing', () => {
     const owner = new ApiClient(testApp.server);
     await owner.refreshToken();
     await owner.post('/v1/auth/login', { email: input.email, password: input.password }).expect(200);
+  });
+
+  // Linux keeps a nice value per thread: /proc/self/task/<id>/stat, field 19.
+  const niceOfThreads = () =>
+    readdirSync('/proc/self/task').map((id) => {
+      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+
+  it.runIf(process.platform === 'linux')('hashes in threads at the lowest CPU priority, and leaves the request thread as it was', async () => {
+    const { input } = await signUp(testApp.server);
+    const client = new ApiClient(testApp.server);
+    await client.refreshToken();
+    await client.post('/v1/auth/login', { email: input.email, password: input.password }).expect(200);
+    const after = niceOfThreads();
+    // The signup's hash and the login's verification ran in a thread started niced.
+    expect(after.filter((nice) => nice === 19).length).toBeGreaterThanOrEqual(1);
+    expect(Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[16])).toBe(0);
   });
 });

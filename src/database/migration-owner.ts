@@ -15,6 +15,7 @@ export const objectOwnerRoles = [
   'byline_access',
   'byline_sessions',
   'byline_accounts',
+  'byline_throttle',
 ] as const;
 
 /** Prepares a migration owner that is no superuser; a superuser needs nothing. */

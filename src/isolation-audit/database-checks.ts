@@ -168,12 +168,30 @@ async function rowLevelSecurity(owner: pg.Client, app: pg.Client): Promise<Datab
   return checks;
 }
 
-/** No password hash for the application, to read or to write (only byline_accounts' functions). */
+/**
+ * No password hash for the application, to read or to write (only byline_accounts'
+ * functions); and no sign-in counter, whose keys are the emails and addresses that tried
+ * (only byline_throttle's functions), for the application nor the worker it may become.
+ */
 async function secrets(app: pg.Client): Promise<DatabaseCheck[]> {
   const { rows: [hash] } = await app.query<{ read: boolean; write: boolean }>(`
     SELECT has_column_privilege('users', 'password_hash', 'SELECT') AS read,
            has_column_privilege('users', 'password_hash', 'UPDATE') OR has_column_privilege('users', 'password_hash', 'INSERT') AS write`);
+  const { rows: throttles } = await app.query<{ role: string; privileges: string[] }>(`
+    SELECT role, array_remove(ARRAY[
+             CASE WHEN has_any_column_privilege(role, 'login_throttles', 'SELECT') THEN 'select' END,
+             CASE WHEN has_any_column_privilege(role, 'login_throttles', 'INSERT') THEN 'insert' END,
+             CASE WHEN has_any_column_privilege(role, 'login_throttles', 'UPDATE') THEN 'update' END,
+             CASE WHEN has_table_privilege(role, 'login_throttles', 'DELETE') THEN 'delete' END], NULL) AS privileges
+    FROM unnest(ARRAY[current_user::text, 'byline_worker']) AS role`);
+  const open = throttles.filter((t) => t.privileges.length > 0);
   return [
+    {
+      check: 'login_throttles: neither the application nor the worker reads or writes it but through its functions',
+      ok: open.length === 0,
+      severity: 'fail',
+      detail: open.length ? open.map((t) => `${t.role}: ${t.privileges.join(', ')}`).join('; ') : 'no direct privilege',
+    },
     {
       check: 'users.password_hash: the application can neither read nor write it',
       ok: !hash.read && !hash.write,

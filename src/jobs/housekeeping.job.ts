@@ -36,9 +36,7 @@ export class HousekeepingJob implements Job {
 
   private async prune(db: Transaction, days: number) {
     const sessions = await db.$executeRaw`DELETE FROM "session" WHERE expire < now()`;
-    const throttles = await db.$executeRaw`
-      DELETE FROM login_throttles
-      WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())`;
+    const [{ throttles }] = await db.$queryRaw<{ throttles: number }[]>`SELECT login_throttles_prune() AS throttles`;
     const deliveries = await db.$executeRaw`
       DELETE FROM webhook_deliveries
       WHERE state IN ('delivered', 'dead') AND created_at < now() - make_interval(days => ${days})`;

@@ -66,6 +66,7 @@ describe('database checks (the isolation audit’s catalog facts)', () => {
         ALTER TABLE audit_events DISABLE ROW LEVEL SECURITY;
         GRANT SELECT (password_hash) ON users TO byline_app;
         GRANT UPDATE ON "session" TO byline_app;
+        GRANT SELECT (key) ON login_throttles TO byline_worker;
         ALTER FUNCTION app_has_permission(text) OWNER TO CURRENT_USER;`);
       const platform = (await databaseChecks(appUrl, scratch.url)).filter((c) => !c.ok).map((c) => c.check);
       expect(platform).toEqual(
@@ -76,6 +77,7 @@ describe('database checks (the isolation audit’s catalog facts)', () => {
           'roles: row-level security enabled and forced',
           'audit_events: row-level security enabled and forced',
           'users.password_hash: the application can neither read nor write it',
+          'login_throttles: neither the application nor the worker reads or writes it but through its functions',
           'SECURITY DEFINER functions: owned by narrow roles the application is not a member of',
           'raw SQL as the application sees only the tenant it sets',
         ]),

@@ -106,6 +106,46 @@ describe('row-level security on platform tables', () => {
     }
   });
 
+  it('keeps the sign-in counters from the application and the worker, but for reserving, refunding and pruning', async () => {
+    const key = `account:throttle-${randomUUID()}@example.com`;
+    for (const tenant of [null, b.id, admin.id]) {
+      for (const statement of [
+        'SELECT key FROM login_throttles',
+        `INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ('x', 0, now())`,
+        'DELETE FROM login_throttles',
+      ]) {
+        expect(await refusal(asTenant(app, tenant, () => app.query(statement))), `${tenant}: ${statement}`).toBe('42501');
+        // The application may become the worker (a job's transaction): no way round there either.
+        expect(
+          await refusal(asTenant(app, tenant, async () => {
+            await app.query('SET LOCAL ROLE byline_worker');
+            return app.query(statement);
+          })),
+          `worker: ${statement}`,
+        ).toBe('42501');
+      }
+    }
+    // What sign-in needs: five free attempts, then a lock whose seconds it is told; a
+    // success starts the account afresh.
+    const reserve = async () =>
+      (await app.query<{ wait: number }>(`SELECT login_throttle_reserve($1, '{5}', '{900}', 900) AS wait`, [[key]])).rows[0].wait;
+    const waits = [];
+    for (let i = 0; i < 6; i++) waits.push(await reserve());
+    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(waits[5]).toBeGreaterThan(0);
+    await app.query(`SELECT login_throttle_refund($1, NULL)`, [key]);
+    expect(await reserve()).toBe(0);
+    expect((await owner.query(`SELECT failures FROM login_throttles WHERE key = $1`, [key])).rows).toEqual([{ failures: 1 }]);
+    // Pruning, the worker's: a counter idle for a day goes.
+    await owner.query(`UPDATE login_throttles SET last_failure_at = now() - interval '2 days', locked_until = NULL WHERE key = $1`, [key]);
+    await app.query('BEGIN');
+    await app.query('SET LOCAL ROLE byline_worker');
+    const [{ n: pruned }] = (await app.query<{ n: number }>('SELECT login_throttles_prune() AS n')).rows;
+    await app.query('COMMIT');
+    expect(pruned).toBeGreaterThanOrEqual(1);
+    expect((await owner.query(`SELECT 1 FROM login_throttles WHERE key = $1`, [key])).rows).toEqual([]);
+  });
+
   it('does not let an author grant itself admin, change a role, disable anyone, or write as someone else', async () => {
     expect(
       await refusal(asTenant(app, b.id, () => app.query(`INSERT INTO user_roles (user_id, role_name) VALUES ($1, 'admin')`, [b.id]))),

@@ -31,6 +31,8 @@ export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
       )
     ).rows;
     if (superuser) return;
+    // Two deploys migrating at once: one prepares, the other then finds it done.
+    await client.query(`SELECT pg_advisory_lock(hashtext('byline:migration-owner'))`);
     // From 16 on, ALTER OWNER asks for SET; before it, membership.
     const privilege = version >= 160000 ? 'SET' : 'MEMBER';
     for (const role of objectOwnerRoles) {
@@ -43,7 +45,11 @@ export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
       )).rows[0];
       const ident = client.escapeIdentifier(role);
       if (!need.exists) {
-        await run(client, `CREATE ROLE ${ident} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`, owner);
+        // Roles are the cluster's: another database's migration may create it meanwhile.
+        await run(client, `CREATE ROLE ${ident} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`, owner, [
+          '42710',
+          '23505',
+        ]);
       }
       if (!need.canSet) await run(client, `GRANT ${ident} TO ${client.escapeIdentifier(owner)}`, owner);
       if (!need.canCreate) await run(client, `GRANT CREATE ON SCHEMA public TO ${ident}`, owner);
@@ -53,10 +59,11 @@ export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
   }
 }
 
-async function run(client: pg.Client, statement: string, owner: string): Promise<void> {
+async function run(client: pg.Client, statement: string, owner: string, tolerated: string[] = []): Promise<void> {
   try {
     await client.query(statement);
   } catch (error) {
+    if (tolerated.includes((error as { code?: string }).code ?? '')) return;
     throw new Error(
       `The migration owner ${owner} is no superuser and may not run "${statement}" ` +
         `(${(error as Error).message}). Run it once as a superuser, or give ${owner} CREATEROLE ` +

@@ -89,12 +89,22 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     const user = req.user as Account;
     const verified = verifiedHashes.get(req);
     verifiedHashes.delete(req);
-    const unchanged =
-      verified !== undefined && (await runAsTenant(user.id, () => this.users.ownCredentialsUnchanged(verified)));
+    const endSession = () =>
+      new Promise<void>((resolve, reject) =>
+        req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
+      );
+    let unchanged: boolean;
+    try {
+      unchanged =
+        verified !== undefined && (await runAsTenant(user.id, () => this.users.ownCredentialsUnchanged(verified)));
+    } catch (error) {
+      // Unconfirmed (a lock wait ran out: a change is under way): no session, and the error
+      // answers (503). The session is ended first, else its cookie would go out with the 503.
+      await endSession().catch(() => {});
+      throw error;
+    }
     if (unchanged) return;
-    await new Promise<void>((resolve, reject) =>
-      req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
-    );
+    await endSession();
     await runAsTenant(null, () =>
       this.audit.record(
         { ...originOf(req), actor: { type: 'anonymous', label: user.email } },

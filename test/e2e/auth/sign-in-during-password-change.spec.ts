@@ -4,7 +4,9 @@ import { PasswordHasher } from '../../../src/auth/passwords/password-hasher.js';
 import { signUp } from '../../factories/user.factory.js';
 import { ApiClient } from '../../support/api-client.js';
 import { grantDirectly } from '../../support/roles.js';
+import { connect, query } from '../../support/databases.js';
 import { startTestApp } from '../../support/test-app.js';
+import { inject } from 'vitest';
 
 /**
  * A sign-in verifies the password it was given against the hash it read, then writes its
@@ -89,5 +91,45 @@ describe('a sign-in in flight while its password changes or its account is disab
     // Disabling ended every session; enabling again does not bring one back.
     await admin.patch(`/v1/admin/users/${user.id}`, { disabled: false }).expect(200);
     await attacker.get('/v1/auth/me').expect(401);
+  });
+});
+
+describe('a sign-in that cannot confirm its password in time', () => {
+  let app: NestExpressApplication;
+  let server: Server;
+
+  beforeAll(async () => {
+    app = await startTestApp({ DATABASE_LOCK_TIMEOUT_MS: '300' });
+    server = app.getHttpServer();
+  });
+  afterAll(() => app.close());
+
+  it('answers 503 and leaves no session behind (a change held the account row too long)', async () => {
+    const { input, user } = await signUp(server);
+    const changer = await connect(inject('databaseUrl'));
+    try {
+      // A password change under way: the row is updated, not yet committed.
+      await changer.query('BEGIN');
+      await changer.query(`UPDATE users SET password_hash = password_hash WHERE id = $1`, [user.id]);
+      const attacker = new ApiClient(server);
+      await attacker.refreshToken();
+      const before = attacker.cookie;
+      const res = await attacker.post('/v1/auth/login', { email: input.email, password: input.password });
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.headers['retry-after']).toBeDefined();
+      // No cookie for a new session went out with the 503.
+      expect(attacker.cookie).toBe(before);
+    } finally {
+      await changer.query('ROLLBACK');
+      await changer.end();
+    }
+    const [{ sessions }] = (
+      await query<{ sessions: number }>(inject('databaseUrl'), 'SELECT count(*)::int AS sessions FROM "session" WHERE user_id = $1', [
+        user.id,
+      ])
+    );
+    // Only the sign-up's own session.
+    expect(sessions).toBe(1);
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { prepareMigrationOwner } from './migration-owner.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma');
@@ -226,8 +227,9 @@ async function withEngine<T>(
 
 const noFilters = { externalTables: [], externalEnums: [] };
 
-/** Applies every pending migration; returns the names it applied. */
+/** Applies every pending migration as `url`'s user (the owner); returns the names it applied. */
 export async function applyMigrations(url: string): Promise<string[]> {
+  await prepareMigrationOwner(url);
   const migrationsList = await readMigrationList();
   const result = await withEngine(url, undefined, (engine) =>
     engine.applyMigrations({ migrationsList, filters: noFilters }),

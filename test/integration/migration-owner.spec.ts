@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type EmbeddedServer, freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { applyMigrations, migrationNames, withDatabase } from '../../src/database/migrations.js';
+import { objectOwnerRoles } from '../../src/database/migration-owner.js';
+import { ensureApplicationLogin, withCredentials } from '../../src/database/roles.js';
+import { databaseChecks } from '../../src/isolation-audit/database-checks.js';
+import { signUp } from '../factories/user.factory.js';
+import { ApiClient } from '../support/api-client.js';
+import { query } from '../support/databases.js';
+import { startTestApp } from '../support/test-app.js';
+
+// A managed PostgreSQL's first deploy (RDS, Cloud SQL and the like): the admin user is no
+// superuser but has CREATEROLE and owns the database. A fresh cluster of its own (embedded,
+// PostgreSQL 18), where no Byline role exists yet and, from 16 on, a role's creator gets
+// ADMIN OPTION on it but not SET ROLE, which ALTER ... OWNER TO needs.
+describe('migrations run by an owner that is no superuser', () => {
+  let root: string;
+  let server: EmbeddedServer;
+  let ownerUrl: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'byline-owner-'));
+    server = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), persistent: false });
+    await query(server.url, `CREATE ROLE byline_owner LOGIN PASSWORD 'owner-pw' CREATEROLE NOSUPERUSER`);
+    await query(server.url, `CREATE DATABASE managed OWNER byline_owner`);
+    ownerUrl = withCredentials(withDatabase(server.url, 'managed'), 'byline_owner', 'owner-pw');
+  });
+  afterAll(async () => {
+    await server?.stop().catch(() => {});
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('apply every migration once, and leave a database every catalog check holds on', async () => {
+    expect(await applyMigrations(ownerUrl)).toEqual(await migrationNames());
+    expect(await applyMigrations(ownerUrl)).toEqual([]);
+
+    const [owner] = await query<{ rolsuper: boolean; rolcreaterole: boolean }>(
+      ownerUrl,
+      `SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user`,
+    );
+    expect(owner).toEqual({ rolsuper: false, rolcreaterole: true });
+    // The view and the SECURITY DEFINER functions went to their narrow roles, not the owner.
+    const owners = await query<{ owner: string }>(
+      ownerUrl,
+      `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'public_posts'
+       UNION SELECT DISTINCT pg_get_userbyid(proowner) FROM pg_proc WHERE prosecdef AND pronamespace = 'public'::regnamespace`,
+    );
+    expect(owners.map((o) => o.owner).sort()).toEqual([...objectOwnerRoles].sort());
+
+    const appUrl = await ensureApplicationLogin(ownerUrl);
+    expect((await databaseChecks(appUrl, ownerUrl)).filter((check) => !check.ok)).toEqual([]);
+  });
+
+  it('serve Byline as the application role: sign-up, writing, public reading', async () => {
+    const app = await startTestApp({ DATABASE_URL: await ensureApplicationLogin(ownerUrl) });
+    try {
+      const { client, user } = await signUp(app.getHttpServer());
+      const live = (await client.post('/v1/posts', { title: 'Live', publishAt: new Date(Date.now() - 60_000).toISOString() }).expect(201)).body;
+      await client.post('/v1/posts', { title: 'Draft' }).expect(201);
+      const list = await new ApiClient(app.getHttpServer()).get(`/v1/public/authors/${user.handle}/posts`).expect(200);
+      expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([live.id]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuse an owner that may not create or join the roles, and say what to grant', async () => {
+    // The roles exist now, created by byline_owner: another owner without CREATEROLE has no
+    // ADMIN OPTION on them and cannot make itself a member.
+    await query(server.url, `CREATE ROLE weak_owner LOGIN PASSWORD 'weak-pw' NOSUPERUSER NOCREATEROLE`);
+    await query(server.url, `CREATE DATABASE weak OWNER weak_owner`);
+    const weakUrl = withCredentials(withDatabase(server.url, 'weak'), 'weak_owner', 'weak-pw');
+    await expect(applyMigrations(weakUrl)).rejects.toThrow(
+      /^The migration owner weak_owner is no superuser and may not run "GRANT "byline_reader" TO "weak_owner"".*Run it once as a superuser/,
+    );
+    const [{ count }] = await query<{ count: string }>(
+      weakUrl,
+      `SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace`,
+    );
+    expect(Number(count)).toBe(0);
+  });
+});

@@ -205,13 +205,21 @@ async function secrets(app: pg.Client): Promise<DatabaseCheck[]> {
  * The narrow paths across users are SECURITY DEFINER functions. Each must belong to a role
  * that row-level security binds (no superuser, no BYPASSRLS, so its own policies say what it
  * reaches) and that the application is not a member of (else it could act as that role
- * directly); the operator's role, too, is the owner's alone.
+ * directly); the operator's role, too, is the owner's alone. Each pins its search_path with
+ * pg_temp last, so no temporary table of the caller stands in for one of its tables.
  */
 async function definerFunctions(owner: pg.Client, app: pg.Client): Promise<DatabaseCheck[]> {
   const [{ role: appRole }] = (await app.query<{ role: string }>('SELECT current_user AS role')).rows;
-  const { rows: functions } = await owner.query<{ name: string; owner: string; bypasses: boolean; member: boolean }>(
+  const { rows: functions } = await owner.query<{
+    name: string;
+    owner: string;
+    bypasses: boolean;
+    member: boolean;
+    searchPath: string | null;
+  }>(
     `SELECT p.proname AS name, r.rolname AS owner, r.rolsuper OR r.rolbypassrls AS bypasses,
-            pg_has_role($1, p.proowner, 'MEMBER') AS member
+            pg_has_role($1, p.proowner, 'MEMBER') AS member,
+            (SELECT c FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%') AS "searchPath"
      FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
      WHERE p.pronamespace = current_schema()::regnamespace AND p.prosecdef
      ORDER BY 1`,
@@ -223,6 +231,8 @@ async function definerFunctions(owner: pg.Client, app: pg.Client): Promise<Datab
     [appRole],
   );
   const permission = functions.some((f) => f.name === 'app_has_permission');
+  // Without pg_temp named last, the caller's temporary tables come first (they shadow public).
+  const unpinned = functions.filter((f) => !/^search_path=.*\bpg_temp"?$/.test(f.searchPath ?? ''));
   return [
     {
       check: 'SECURITY DEFINER functions: owned by narrow roles the application is not a member of',
@@ -233,6 +243,14 @@ async function definerFunctions(owner: pg.Client, app: pg.Client): Promise<Datab
         ...bad.map((f) => `${f.name} (owner ${f.owner}: ${f.bypasses ? 'bypasses RLS' : `${appRole} is a member`})`),
         ...(operator.member ? [`${appRole} is a member of byline_operator`] : []),
       ].join('; '),
+    },
+    {
+      check: 'SECURITY DEFINER functions: search_path pinned, pg_temp last',
+      ok: unpinned.length === 0,
+      severity: 'fail',
+      detail: unpinned.length
+        ? unpinned.map((f) => `${f.name} (${f.searchPath ?? 'no search_path'})`).join('; ')
+        : `${functions.length} functions`,
     },
   ];
 }

@@ -5,7 +5,7 @@ import { builtInRoles } from '../../auth/access/permissions.js';
 import { uniqueViolationField } from '../../database/database-errors.js';
 import { ConflictProblem, NotFoundProblem } from '../../http/problems.js';
 import type { Transaction } from '../../database/database.service.js';
-import { assertCallerStillHolds } from '../caller-permission.js';
+import { asCallerHolding, assertCallerStillHolds } from '../caller-permission.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
 import type { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 import { RolesRepository } from './roles.repository.js';
@@ -24,6 +24,12 @@ export class RolesService {
    */
   private async assertStillMay(tx: Transaction, origin: Origin): Promise<void> {
     if (origin.actor.type === 'user') await assertCallerStillHolds(tx, 'roles.manage');
+  }
+
+  /** The change's transaction; a signed-in caller's, refused as 403 once roles.manage is gone. */
+  private transaction<T>(origin: Origin, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const transaction = <R>(inner: (tx: Transaction) => Promise<R>) => this.roles.transaction(inner);
+    return origin.actor.type === 'user' ? asCallerHolding(transaction, 'roles.manage', work) : transaction(work);
   }
 
   /**
@@ -46,7 +52,7 @@ export class RolesService {
   async create(input: CreateRoleDto, origin: Origin) {
     const permissions = [...new Set(input.permissions)];
     try {
-      return await this.roles.transaction(async (tx) => {
+      return await this.transaction(origin, async (tx) => {
         await this.assertStillMay(tx, origin);
         const role = await this.roles.create(tx, {
           name: input.name,
@@ -68,7 +74,7 @@ export class RolesService {
 
   async update(name: string, input: UpdateRoleDto, origin: Origin) {
     if (name === builtInRoles.admin) throw new ConflictProblem('The admin role cannot be edited.');
-    return this.roles.transaction(async (tx) => {
+    return this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
       const before = await this.roles.find(name, tx);
       if (!before) throw await this.notFound(tx, origin, 'role');
@@ -86,7 +92,7 @@ export class RolesService {
   }
 
   async delete(name: string, origin: Origin) {
-    await this.roles.transaction(async (tx) => {
+    await this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
       const before = await this.roles.find(name, tx);
       if (!before) throw await this.notFound(tx, origin, 'role');
@@ -102,7 +108,7 @@ export class RolesService {
 
   /** Granting a role the user has is fine and records nothing. */
   async grant(userId: string, roleName: string, origin: Origin) {
-    await this.roles.transaction(async (tx) => {
+    await this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
       if (!(await this.roles.userExists(userId, tx))) throw await this.notFound(tx, origin, 'user');
       if (!(await this.roles.find(roleName, tx))) throw await this.notFound(tx, origin, 'role');
@@ -118,7 +124,7 @@ export class RolesService {
 
   /** Revoking the last enabled admin's admin role is refused (409). */
   async revoke(userId: string, roleName: string, origin: Origin) {
-    await this.roles.transaction(async (tx) => {
+    await this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
       if (!(await this.roles.userExists(userId, tx))) throw await this.notFound(tx, origin, 'user');
       if (!(await this.roles.find(roleName, tx))) throw await this.notFound(tx, origin, 'role');

@@ -11,7 +11,7 @@ import { PageQuery } from '../../http/pagination.dto.js';
 import { NotFoundProblem } from '../../http/problems.js';
 import { UuidPipe } from '../../http/uuid.pipe.js';
 import { assertAnAdminRemains } from '../admin-continuity.js';
-import { assertCallerStillHolds } from '../caller-permission.js';
+import { asCallerHolding, assertCallerStillHolds } from '../caller-permission.js';
 import { CurrentUser } from '../../auth/access/current-user.decorator.js';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { RoleEscalation } from '../roles/role-escalation.js';
@@ -85,7 +85,7 @@ export class AdminUsersController {
     @CurrentUser() caller: AuthUser,
     @RequestOrigin() origin: Origin,
   ) {
-    return this.users.transaction(async (tx) => {
+    return asCallerHolding((work) => this.users.transaction(work), 'users.manage', async (tx) => {
       await assertCallerStillHolds(tx, 'users.manage');
       const before = await this.users.find(tx, id);
       if (!before) {

@@ -14,6 +14,9 @@ import { accountKey, addressKey, LoginThrottle } from './login-throttle.js';
 
 export const badCredentials = () => new UnauthorizedProblem('The email or password is incorrect.');
 
+/** The hash each sign-in verified, kept until its session is written (confirm). */
+const verifiedHashes = new WeakMap<Request, string>();
+
 /**
  * Email and password. An unknown email, a disabled account and a wrong password all get the
  * same answer after the same Argon2 work, so responses do not tell which emails exist.
@@ -65,6 +68,7 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
       throw badCredentials();
     }
     await this.throttle.succeeded(account, address);
+    verifiedHashes.set(req, found.passwordHash);
     const { passwordHash: _hash, disabledAt: _disabled, ...user } = found;
     await runAsTenant(user.id, () =>
       this.audit.record(
@@ -73,5 +77,44 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
       ),
     );
     return user;
+  }
+
+  /**
+   * Called once the new session is written (LoginGuard): a password change or a disable that
+   * committed while the password was being verified ended every session but this one, which
+   * did not exist yet. If the hash this sign-in verified is no longer the account's, or the
+   * account is disabled, the session ends here and the sign-in fails like a wrong password.
+   */
+  async confirm(req: Request): Promise<void> {
+    const user = req.user as Account;
+    const verified = verifiedHashes.get(req);
+    verifiedHashes.delete(req);
+    const endSession = () =>
+      new Promise<void>((resolve, reject) =>
+        req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
+      );
+    let unchanged: boolean;
+    try {
+      unchanged =
+        verified !== undefined && (await runAsTenant(user.id, () => this.users.ownCredentialsUnchanged(verified)));
+    } catch (error) {
+      // Unconfirmed (a lock wait ran out: a change is under way): no session, and the error
+      // answers (503). The session is ended first, else its cookie would go out with the 503.
+      await endSession().catch(() => {});
+      throw error;
+    }
+    if (unchanged) return;
+    await endSession();
+    await runAsTenant(null, () =>
+      this.audit.record(
+        { ...originOf(req), actor: { type: 'anonymous', label: user.email } },
+        {
+          action: 'auth.login_failed',
+          target: { type: 'user', id: user.id },
+          details: { email: user.email, reason: 'credentials-changed' },
+        },
+      ),
+    );
+    throw badCredentials();
   }
 }

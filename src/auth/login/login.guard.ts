@@ -4,14 +4,20 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
 import { toValidationProblem } from '../../http/validation.js';
+import { LocalStrategy } from './local.strategy.js';
 import { LoginDto } from './login.dto.js';
 
 /**
  * Runs the local strategy, then signs the user in. passport's logIn regenerates the session
- * (a new id; the old one is destroyed), which is the defence against session fixation.
+ * (a new id; the old one is destroyed), which is the defence against session fixation. The
+ * session written, the strategy confirms that the password it verified is still current.
  */
 @Injectable()
 export class LoginGuard extends AuthGuard('local') {
+  constructor(private readonly strategy: LocalStrategy) {
+    super();
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     // Guards run before pipes, so the body is checked here, as the pipe would.
@@ -23,6 +29,8 @@ export class LoginGuard extends AuthGuard('local') {
     await super.canActivate(context);
     // Stamped by the serializer, inside passport's one save of the new session.
     await super.logIn(req);
+    // Written: now it must still be the account's password (see LocalStrategy.confirm).
+    await this.strategy.confirm(req);
     return true;
   }
 }

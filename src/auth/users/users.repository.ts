@@ -7,8 +7,8 @@ import type { Account, AuthUser } from '../auth-user.js';
  * Accounts are platform data: they are the tenants, not rows a tenant owns. Row-level security
  * shows the application its own account (others' only to administrators) and no password hash
  * at all: sign-in, the password change and sign-up go through SECURITY DEFINER functions
- * (account_credentials, own_password_hash, set_own_password_hash, create_account) that act on
- * the one account the caller names or is.
+ * (account_credentials, own_password_hash, set_own_password_hash, create_account,
+ * own_credentials_unchanged) that act on the one account the caller names or is.
  */
 @Injectable()
 export class UsersRepository {
@@ -54,6 +54,18 @@ export class UsersRepository {
     const [row] = await this.db.$queryRaw<Array<{ passwordHash: string | null }>>`
       SELECT own_password_hash() AS "passwordHash"`;
     return row?.passwordHash ? { passwordHash: row.passwordHash } : null;
+  }
+
+  /**
+   * After a sign-in wrote its session, as the account it signed in: whether `verifiedHash` is
+   * still its hash and the account still enabled. Waits for a password change or a disable
+   * in progress to commit (own_credentials_unchanged), so a false here and the change's own
+   * session ending between them leave no session written with the replaced password.
+   */
+  async ownCredentialsUnchanged(verifiedHash: string): Promise<boolean> {
+    const [{ unchanged }] = await this.db.$queryRaw<Array<{ unchanged: boolean }>>`
+      SELECT own_credentials_unchanged(${verifiedHash}) AS unchanged`;
+    return unchanged;
   }
 
   /**

@@ -41,8 +41,9 @@ export const publicViewColumns = [
 
 const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 const tenantExpression = /current_setting\('app\.user_id'/;
-// The permission check is itself bound to the tenant of the transaction (it takes no user).
-const permissionExpression = /app_has_permission\('[a-z.]+'::text\)/;
+// The permission checks are themselves bound to the tenant of the transaction (they take no
+// user): a permission, whether it may assign a role (app_may_assign), whether it is admin.
+const permissionExpression = /app_has_permission\('[a-z.]+'::text\)|app_may_assign\(\w+\)|app_is_admin\(\)/;
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });

@@ -200,6 +200,39 @@ describe('row-level security on platform tables', () => {
     expect(seen).toEqual({ users: 3, granted: 1, revoked: 1, disabled: 1, ended: 1, audit: 1, sids: 0 });
   });
 
+  it('holds a role manager to the rule against escalation, as the API does', async () => {
+    // A role that manages roles and writes content, and nothing else; a role with more.
+    const tag = randomUUID().slice(0, 8);
+    const [manages, wider] = [`manages-${tag}`, `wider-${tag}`];
+    await owner.query(`INSERT INTO roles (name, description) VALUES ($1, ''), ($2, '')`, [manages, wider]);
+    await owner.query(
+      `INSERT INTO role_permissions (role_name, permission) VALUES ($1, 'roles.manage'), ($1, 'content.write'), ($2, 'users.manage')`,
+      [manages, wider],
+    );
+    const manager = await seedAccount(owner, [manages]);
+    const as = (sql: string, values: unknown[]) => refusal(asTenant(app, manager.id, () => app.query(sql, values)));
+    // Refused: admin, a role holding a permission it lacks, a permission added to its own
+    // role or to another, a role emptied of what it lacks, admin revoked, admin created.
+    expect(await as(`INSERT INTO user_roles (user_id, role_name) VALUES ($1, 'admin')`, [manager.id])).toBe('42501');
+    expect(await as(`INSERT INTO user_roles (user_id, role_name) VALUES ($1, $2)`, [manager.id, wider])).toBe('42501');
+    expect(await as(`INSERT INTO role_permissions (role_name, permission) VALUES ($1, 'users.manage')`, [manages])).toBe('42501');
+    expect(await as(`INSERT INTO role_permissions (role_name, permission) VALUES ('author', 'audit.read')`, [])).toBe('42501');
+    const untouched = await asTenant(app, manager.id, async () => ({
+      emptied: (await app.query(`DELETE FROM role_permissions WHERE role_name = $1`, [wider])).rowCount,
+      adminRevoked: (await app.query(`DELETE FROM user_roles WHERE role_name = 'admin' AND user_id = $1`, [admin.id])).rowCount,
+      described: (await app.query(`UPDATE roles SET description = 'mine' WHERE name = $1`, [wider])).rowCount,
+    }));
+    expect(untouched).toEqual({ emptied: 0, adminRevoked: 0, described: 0 });
+    expect(await as(`INSERT INTO roles (name, description) VALUES ('admin', '')`, [])).toBe('42501');
+    // Allowed: what it holds, to others and to its own role.
+    const allowed = await asTenant(app, manager.id, async () => ({
+      granted: (await app.query(`INSERT INTO user_roles (user_id, role_name) VALUES ($1, $2)`, [b.id, manages])).rowCount,
+      added: (await app.query(`INSERT INTO role_permissions (role_name, permission) VALUES ('author', 'roles.manage')`)).rowCount,
+      described: (await app.query(`UPDATE roles SET description = 'mine' WHERE name = $1`, [manages])).rowCount,
+    }));
+    expect(allowed).toEqual({ granted: 1, added: 1, described: 1 });
+  });
+
   it('gives an auditor the audit log and the account list, but no grant, and a disabled admin nothing', async () => {
     const auditorView = await asTenant(app, auditor.id, async () => ({
       audit: (await app.query(`SELECT count(*)::int AS n FROM audit_events WHERE actor_id = ANY($1)`, [[a.id, b.id]])).rows[0].n,

@@ -90,4 +90,17 @@ describe('scheduled publishing and public reading', () => {
       .set('If-None-Match', live.headers.etag);
     expect(notModified.status).toBe(304);
   });
+
+  it('gives away no scheduled instant of a disabled author through the list’s max-age', async () => {
+    const { client, user } = await signUp(testApp.server);
+    const [{ at }] = await query<{ at: Date }>(inject('databaseUrl'), `SELECT now() + interval '20 seconds' AS at`);
+    await client.post('/v1/posts', { title: 'Soon', publishAt: at.toISOString() }).expect(201);
+    const maxAge = async () =>
+      Number(/max-age=(\d+)/.exec((await reader().get(`/v1/public/authors/${user.handle}/posts`).expect(200)).headers['cache-control'])![1]);
+    // Enabled, the list is true until the post goes live, and says so.
+    expect(await maxAge()).toBeLessThanOrEqual(20);
+    await query(inject('databaseUrl'), `UPDATE users SET disabled_at = now() WHERE id = $1`, [user.id]);
+    // Disabled, as if the account had nothing scheduled: the longest max-age.
+    expect(await maxAge()).toBe(60);
+  });
 });

@@ -63,24 +63,22 @@ export class RolesRepository {
     );
   }
 
+  /**
+   * The permissions change as a difference, added before removed, and the ones kept are never
+   * touched: a role manager may hold some of them (even roles.manage) through this very role,
+   * and the policies ask, row by row, whether the caller may assign the role and holds each
+   * permission added. Deleting them all first took them from the caller mid-transaction.
+   */
   async update(tx: Transaction, name: string, change: { description?: string; permissions?: string[] }) {
-    return toRoleView(
-      await tx.role.update({
-        where: { name },
-        data: {
-          description: change.description,
-          ...(change.permissions
-            ? {
-                permissions: {
-                  deleteMany: {},
-                  create: change.permissions.map((permission) => ({ permission })),
-                },
-              }
-            : {}),
-        },
-        select: roleFields,
-      }),
-    );
+    await tx.role.update({ where: { name }, data: { description: change.description }, select: { name: true } });
+    if (change.permissions) {
+      await tx.rolePermission.createMany({
+        data: change.permissions.map((permission) => ({ roleName: name, permission })),
+        skipDuplicates: true,
+      });
+      await tx.rolePermission.deleteMany({ where: { roleName: name, permission: { notIn: change.permissions } } });
+    }
+    return (await this.find(name, tx))!;
   }
 
   async delete(tx: Transaction, name: string): Promise<void> {

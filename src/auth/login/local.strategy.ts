@@ -11,6 +11,7 @@ import { runAsTenant } from '../../database/tenant/tenant-context.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/email.js';
 import { accountKey, addressKey, LoginThrottle } from './login-throttle.js';
+import { endSession } from '../session/request-session.js';
 
 export const badCredentials = () => new UnauthorizedProblem('The email or password is incorrect.');
 
@@ -89,10 +90,6 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     const user = req.user as Account;
     const verified = verifiedHashes.get(req);
     verifiedHashes.delete(req);
-    const endSession = () =>
-      new Promise<void>((resolve, reject) =>
-        req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
-      );
     let unchanged: boolean;
     try {
       unchanged =
@@ -100,11 +97,11 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     } catch (error) {
       // Unconfirmed (a lock wait ran out: a change is under way): no session, and the error
       // answers (503). The session is ended first, else its cookie would go out with the 503.
-      await endSession().catch(() => {});
+      await endSession(req).catch(() => {});
       throw error;
     }
     if (unchanged) return;
-    await endSession();
+    await endSession(req);
     await runAsTenant(null, () =>
       this.audit.record(
         { ...originOf(req), actor: { type: 'anonymous', label: user.email } },

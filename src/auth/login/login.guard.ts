@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import { toValidationProblem } from '../../http/validation.js';
 import { LocalStrategy } from './local.strategy.js';
 import { LoginDto } from './login.dto.js';
+import { endSessionOnFailure } from '../session/request-session.js';
 
 /**
  * Runs the local strategy, then signs the user in. passport's logIn regenerates the session
@@ -28,7 +29,7 @@ export class LoginGuard extends AuthGuard('local') {
     if (errors.length) throw toValidationProblem(errors);
     await super.canActivate(context);
     // Stamped by the serializer, inside passport's one save of the new session.
-    await super.logIn(req);
+    await endSessionOnFailure(req, super.logIn(req));
     // Written: now it must still be the account's password (see LocalStrategy.confirm).
     await this.strategy.confirm(req);
     return true;

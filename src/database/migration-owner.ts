@@ -18,14 +18,20 @@ export const objectOwnerRoles = [
   'byline_throttle',
 ] as const;
 
+/**
+ * The roles the migrations (and ensureApplicationLogin) grant to other roles, e.g. GRANT
+ * byline_public TO byline_app: from PostgreSQL 16 on, only with ADMIN OPTION on them.
+ */
+export const grantedRoles = ['byline_app', 'byline_public', 'byline_worker', 'byline_operator'] as const;
+
 /** Prepares a migration owner that is no superuser; a superuser needs nothing. */
 export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
-    const [{ owner, superuser, version }] = (
-      await client.query<{ owner: string; superuser: boolean; version: number }>(
-        `SELECT current_user AS owner, rolsuper AS superuser,
+    const [{ owner, superuser, createrole, version }] = (
+      await client.query<{ owner: string; superuser: boolean; createrole: boolean; version: number }>(
+        `SELECT current_user AS owner, rolsuper AS superuser, rolcreaterole AS createrole,
                 current_setting('server_version_num')::int AS version
            FROM pg_roles WHERE rolname = current_user`,
       )
@@ -35,6 +41,7 @@ export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
     await client.query(`SELECT pg_advisory_lock(hashtext('byline:migration-owner'))`);
     // From 16 on, ALTER OWNER asks for SET; before it, membership.
     const privilege = version >= 160000 ? 'SET' : 'MEMBER';
+    if (version >= 160000) await assertAdminOfExistingRoles(client, owner, createrole, privilege);
     for (const role of objectOwnerRoles) {
       const need = (await client.query<{ exists: boolean; canSet: boolean; canCreate: boolean }>(
         `SELECT r.rolname IS NOT NULL AS exists,
@@ -57,6 +64,39 @@ export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Roles are the cluster's: another owner (another database's admin user) may have created
+ * them, and then it alone holds ADMIN OPTION on them. This owner could then neither make
+ * itself a member nor run the migrations' own grants (a migration would fail half-applied,
+ * reported by the engine as no more than "external connector error"). Refused before any
+ * migration runs, with every statement a superuser must run once.
+ */
+async function assertAdminOfExistingRoles(
+  client: pg.Client,
+  owner: string,
+  createrole: boolean,
+  privilege: string,
+): Promise<void> {
+  const { rows } = await client.query<{ role: string }>(
+    `SELECT r.rolname AS role FROM pg_roles r
+      WHERE (r.rolname = ANY($1::text[])
+             OR (r.rolname = ANY($2::text[]) AND NOT pg_has_role(current_user, r.oid, '${privilege}')))
+        AND NOT pg_has_role(current_user, r.oid, 'MEMBER WITH ADMIN OPTION')
+      ORDER BY r.rolname`,
+    [[...grantedRoles], [...objectOwnerRoles]],
+  );
+  if (!rows.length) return;
+  const grants = rows.map(
+    ({ role }) => `  GRANT ${client.escapeIdentifier(role)} TO ${client.escapeIdentifier(owner)} WITH ADMIN OPTION;`,
+  );
+  // The migrations create their roles when missing (CREATE ROLE asks for CREATEROLE first).
+  if (!createrole) grants.push(`  ALTER ROLE ${client.escapeIdentifier(owner)} CREATEROLE;`);
+  throw new Error(
+    `The migration owner ${owner} is no superuser, and roles the migrations grant or hand objects to ` +
+      `were made by another owner of this cluster. Run once as a superuser, then migrate again:\n${grants.join('\n')}`,
+  );
 }
 
 async function run(client: pg.Client, statement: string, owner: string, tolerated: string[] = []): Promise<void> {

@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type EmbeddedServer, freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { applyMigrations } from '../../src/database/migrations.js';
+
+// Roles are the cluster's. When another admin user (CREATEROLE, no superuser) migrated a
+// database of the same cluster first, it created the roles and alone holds ADMIN OPTION on
+// them (PostgreSQL 16 on). The second owner could not make itself a member (the preparation
+// said so, one statement at a time) and, once a superuser had run those, a migration failed
+// half-applied on GRANT byline_public TO byline_app with "external connector error" and
+// nothing else. Now the preparation asks for everything at once, before any migration runs.
+describe('a CREATEROLE owner finding the roles made by another owner of the cluster', () => {
+  let root: string;
+  let server: EmbeddedServer;
+  const url = (user: string, db: string) =>
+    server.url.replace(/\/\/postgres:[^@]+@/, `//${user}:pw@`).replace(/\/byline$/, `/${db}`);
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'byline-owner-other-'));
+    server = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), persistent: false });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop().catch(() => {});
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('fails before migrating, listing every statement a superuser must run; then migrates', async () => {
+    const admin = new pg.Client({ connectionString: server.url.replace(/\/byline$/, '/postgres') });
+    await admin.connect();
+    try {
+      for (const user of ['alpha', 'beta']) {
+        await admin.query(`CREATE ROLE ${user} LOGIN PASSWORD 'pw' CREATEROLE`);
+        await admin.query(`CREATE DATABASE ${user}_db OWNER ${user}`);
+      }
+      await applyMigrations(url('alpha', 'alpha_db'));
+
+      const failure = await applyMigrations(url('beta', 'beta_db')).then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+      expect(failure).not.toBeNull();
+      expect(failure!.message).not.toMatch(/external connector error/);
+      const statements = failure!.message.split('\n').filter((line) => /^\s*GRANT /.test(line));
+      expect(statements.join('\n')).toMatch(/GRANT "?byline_public"? TO "?beta"? WITH ADMIN OPTION/);
+      // Nothing half-applied.
+      const beta = new pg.Client({ connectionString: url('beta', 'beta_db') });
+      await beta.connect();
+      const { rows } = await beta.query(`SELECT to_regclass('public._prisma_migrations') AS t`);
+      await beta.end();
+      expect(rows[0].t).toBeNull();
+
+      for (const statement of statements) await admin.query(statement);
+      await applyMigrations(url('beta', 'beta_db'));
+    } finally {
+      await admin.end();
+    }
+  }, 300_000);
+});

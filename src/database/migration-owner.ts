@@ -69,9 +69,10 @@ export async function prepareMigrationOwner(ownerUrl: string): Promise<void> {
 /**
  * Roles are the cluster's: another owner (another database's admin user) may have created
  * them, and then it alone holds ADMIN OPTION on them. This owner could then neither make
- * itself a member nor run the migrations' own grants (a migration would fail half-applied,
- * reported by the engine as no more than "external connector error"). Refused before any
- * migration runs, with every statement a superuser must run once.
+ * itself a member nor run the migrations' own grants (a migration would fail midway, on
+ * GRANT byline_public TO byline_app, and stay recorded as failed: every later deploy then
+ * refuses until it is resolved by hand). Refused before any migration runs, with every
+ * statement a superuser must run once.
  */
 async function assertAdminOfExistingRoles(
   client: pg.Client,

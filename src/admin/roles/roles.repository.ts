@@ -70,7 +70,12 @@ export class RolesRepository {
    * permission added. Deleting them all first took them from the caller mid-transaction.
    */
   async update(tx: Transaction, name: string, change: { description?: string; permissions?: string[] }) {
-    await tx.role.update({ where: { name }, data: { description: change.description }, select: { name: true } });
+    // Written (so locked) even when only the permissions change: two edits of one role at once
+    // then apply one after the other, never a mix of both sets.
+    const written = await tx.$executeRaw`
+      UPDATE roles SET description = coalesce(${change.description ?? null}::text, description) WHERE name = ${name}`;
+    // Gone meanwhile: Prisma's not-found error, as an update of a missing row gives.
+    if (!written) await tx.role.findUniqueOrThrow({ where: { name } });
     if (change.permissions) {
       await tx.rolePermission.createMany({
         data: change.permissions.map((permission) => ({ roleName: name, permission })),

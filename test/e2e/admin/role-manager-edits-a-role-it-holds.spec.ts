@@ -64,3 +64,40 @@ describe('a role manager editing a role it holds itself', () => {
     expect((await m.client.get('/v1/admin/roles')).status).toBe(403);
   });
 });
+
+describe('two edits of one role at once', () => {
+  const testApp = useTestApp();
+
+  it('end with one edit or the other, never a mix of both', async () => {
+    const boss = await signUp(testApp.server);
+    await grantDirectly(boss.user.id, 'admin');
+    for (let round = 0; round < 8; round++) {
+      const name = `mix-${randomUUID().slice(0, 8)}`;
+      await boss.client.post('/v1/admin/roles', { name, permissions: ['content.write'] }).expect(201);
+      const [a, b] = await Promise.all([
+        boss.client.patch(`/v1/admin/roles/${name}`, { permissions: ['users.read'] }),
+        boss.client.patch(`/v1/admin/roles/${name}`, { permissions: ['audit.read'] }),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      const after = await boss.client.get('/v1/admin/roles').expect(200);
+      const role = after.body.items.find((r: { name: string }) => r.name === name);
+      expect([['users.read'], ['audit.read']]).toContainEqual(role.permissions);
+    }
+  });
+
+  it('a description edit and a permissions edit at once both stand', async () => {
+    const boss = await signUp(testApp.server);
+    await grantDirectly(boss.user.id, 'admin');
+    for (let round = 0; round < 5; round++) {
+      const name = `both-${randomUUID().slice(0, 8)}`;
+      await boss.client.post('/v1/admin/roles', { name, description: 'old', permissions: ['content.write'] }).expect(201);
+      await Promise.all([
+        boss.client.patch(`/v1/admin/roles/${name}`, { description: 'new' }).expect(200),
+        boss.client.patch(`/v1/admin/roles/${name}`, { permissions: ['audit.read'] }).expect(200),
+      ]);
+      const after = await boss.client.get('/v1/admin/roles').expect(200);
+      const role = after.body.items.find((r: { name: string }) => r.name === name);
+      expect([role.description, role.permissions]).toEqual(['new', ['audit.read']]);
+    }
+  });
+});

@@ -65,28 +65,35 @@ describe('a permission revoked between the route’s check and its write', () =>
     await query(inject('databaseUrl'), `DELETE FROM user_roles WHERE user_id = $1 AND role_name = 'admin'`, [userId]);
   }
 
-  it('disable, revoked before the update: 403, and nothing changed', async () => {
+  /** The caller's admin role is revoked while its request is held at `method` of `repository`. */
+  async function revokedWhileHeld<T extends object, K extends keyof T>(
+    repository: T,
+    method: K,
+    send: (caller: Awaited<ReturnType<typeof signUp>>, targetId: string) => Promise<{ status: number }>,
+  ) {
     const { caller } = await admins();
     const target = await signUp(server);
-    const held = hold(app.get(AdminUsersRepository), 'setDisabled', 'before');
-    const pending = caller.client.patch(`/v1/admin/users/${target.user.id}`, { disabled: true }).then((r) => r);
+    const held = hold(repository, method, 'before');
+    const pending = send(caller, target.user.id);
     await held.reached;
     await revokeAdmin(caller.user.id);
     held.release();
-    const res = await pending;
+    return { res: await pending, target };
+  }
+
+  const disable = (caller: Awaited<ReturnType<typeof signUp>>, id: string) =>
+    caller.client.patch(`/v1/admin/users/${id}`, { disabled: true }).then((r) => r);
+
+  it('disable, revoked before the update: 403, and nothing changed', async () => {
+    const { res, target } = await revokedWhileHeld(app.get(AdminUsersRepository), 'setDisabled', disable);
     expect(res.status).toBe(403);
     await target.client.get('/v1/auth/me').expect(200);
   });
 
   it('grant, revoked before the insert: 403, and no grant', async () => {
-    const { caller } = await admins();
-    const target = await signUp(server);
-    const held = hold(app.get(RolesRepository), 'grant', 'before');
-    const pending = caller.client.put(`/v1/admin/users/${target.user.id}/roles/auditor`).then((r) => r);
-    await held.reached;
-    await revokeAdmin(caller.user.id);
-    held.release();
-    const res = await pending;
+    const { res, target } = await revokedWhileHeld(app.get(RolesRepository), 'grant', (caller, id) =>
+      caller.client.put(`/v1/admin/users/${id}/roles/auditor`).then((r) => r),
+    );
     expect(res.status).toBe(403);
     const rows = await query(inject('databaseUrl'), `SELECT 1 FROM user_roles WHERE user_id = $1 AND role_name = 'auditor'`, [
       target.user.id,
@@ -95,14 +102,7 @@ describe('a permission revoked between the route’s check and its write', () =>
   });
 
   it('disable, revoked between the update and the end of the sessions: 403, and nothing changed', async () => {
-    const { caller } = await admins();
-    const target = await signUp(server);
-    const held = hold(app.get(SessionsRepository), 'endAllForUser', 'before');
-    const pending = caller.client.patch(`/v1/admin/users/${target.user.id}`, { disabled: true }).then((r) => r);
-    await held.reached;
-    await revokeAdmin(caller.user.id);
-    held.release();
-    const res = await pending;
+    const { res, target } = await revokedWhileHeld(app.get(SessionsRepository), 'endAllForUser', disable);
     expect(res.status).toBe(403);
     await target.client.get('/v1/auth/me').expect(200);
   });

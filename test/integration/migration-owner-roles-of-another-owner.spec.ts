@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { type EmbeddedServer, freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { applyMigrations } from '../../src/database/migrations.js';
+import { useEmbeddedCluster } from '../support/embedded-cluster.js';
 
 // Roles are the cluster's. When another admin user (CREATEROLE, no superuser) migrated a
 // database of the same cluster first, it created the roles and alone holds ADMIN OPTION on
@@ -13,22 +10,12 @@ import { applyMigrations } from '../../src/database/migrations.js';
 // refuse until it is resolved by hand). Now the preparation asks for everything at once,
 // before any migration runs.
 describe('a CREATEROLE owner finding the roles made by another owner of the cluster', () => {
-  let root: string;
-  let server: EmbeddedServer;
+  const cluster = useEmbeddedCluster();
   const url = (user: string, db: string) =>
-    server.url.replace(/\/\/postgres:[^@]+@/, `//${user}:pw@`).replace(/\/byline$/, `/${db}`);
-
-  beforeAll(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'byline-owner-other-'));
-    server = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), persistent: false });
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop().catch(() => {});
-    await rm(root, { recursive: true, force: true });
-  });
+    cluster.server.url.replace(/\/\/postgres:[^@]+@/, `//${user}:pw@`).replace(/\/byline$/, `/${db}`);
 
   it('fails before migrating, listing every statement a superuser must run; then migrates', async () => {
-    const admin = new pg.Client({ connectionString: server.url.replace(/\/byline$/, '/postgres') });
+    const admin = new pg.Client({ connectionString: cluster.server.url.replace(/\/byline$/, '/postgres') });
     await admin.connect();
     try {
       for (const user of ['alpha', 'beta']) {

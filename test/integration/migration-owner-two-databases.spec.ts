@@ -1,31 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { type EmbeddedServer, freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { applyMigrations } from '../../src/database/migrations.js';
+import { useEmbeddedCluster } from '../support/embedded-cluster.js';
 
 // Roles belong to the cluster, not to a database; an advisory lock belongs to its database.
 // One managed server often holds several databases (staging and production, or one per
 // preview) that one admin user (CREATEROLE, no superuser) migrates, sometimes at once.
 describe('one non-superuser owner migrating two databases of one cluster at once', () => {
-  let root: string;
-  let server: EmbeddedServer;
-
-  beforeAll(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'byline-owner-2db-'));
-    server = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), persistent: false });
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop().catch(() => {});
-    await rm(root, { recursive: true, force: true });
-  });
+  const cluster = useEmbeddedCluster();
 
   it('both succeed, from a cluster where none of the roles exist yet (several rounds)', async () => {
-    const admin = new pg.Client({ connectionString: server.url.replace(/\/byline$/, '/postgres') });
+    const admin = new pg.Client({ connectionString: cluster.server.url.replace(/\/byline$/, '/postgres') });
     await admin.connect();
     const url = (db: string) =>
-      server.url.replace(/\/\/postgres:[^@]+@/, '//deployer:deployer@').replace(/\/byline$/, `/${db}`);
+      cluster.server.url.replace(/\/\/postgres:[^@]+@/, '//deployer:deployer@').replace(/\/byline$/, `/${db}`);
     try {
       await admin.query(`CREATE ROLE deployer LOGIN PASSWORD 'deployer' CREATEROLE`);
       for (let round = 0; round < 4; round++) {

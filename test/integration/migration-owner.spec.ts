@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { type EmbeddedServer, freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import type { EmbeddedServer } from '../../src/database/embedded-postgres.js';
 import { applyMigrations, migrationNames, withDatabase } from '../../src/database/migrations.js';
 import { objectOwnerRoles } from '../../src/database/migration-owner.js';
 import { ensureApplicationLogin, withCredentials } from '../../src/database/roles.js';
@@ -9,6 +6,7 @@ import { databaseChecks } from '../../src/isolation-audit/database-checks.js';
 import { signUp } from '../factories/user.factory.js';
 import { ApiClient } from '../support/api-client.js';
 import { query } from '../support/databases.js';
+import { useEmbeddedCluster } from '../support/embedded-cluster.js';
 import { startTestApp } from '../support/test-app.js';
 
 // A managed PostgreSQL's first deploy (RDS, Cloud SQL and the like): the admin user is no
@@ -16,20 +14,15 @@ import { startTestApp } from '../support/test-app.js';
 // PostgreSQL 18), where no Byline role exists yet and, from 16 on, a role's creator gets
 // ADMIN OPTION on it but not SET ROLE, which ALTER ... OWNER TO needs.
 describe('migrations run by an owner that is no superuser', () => {
-  let root: string;
+  const cluster = useEmbeddedCluster();
   let server: EmbeddedServer;
   let ownerUrl: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'byline-owner-'));
-    server = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), persistent: false });
+    server = cluster.server;
     await query(server.url, `CREATE ROLE byline_owner LOGIN PASSWORD 'owner-pw' CREATEROLE NOSUPERUSER`);
     await query(server.url, `CREATE DATABASE managed OWNER byline_owner`);
     ownerUrl = withCredentials(withDatabase(server.url, 'managed'), 'byline_owner', 'owner-pw');
-  });
-  afterAll(async () => {
-    await server?.stop().catch(() => {});
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('apply every migration once, two deploys at once, and leave a database every catalog check holds on', async () => {

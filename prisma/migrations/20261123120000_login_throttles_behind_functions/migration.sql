@@ -26,7 +26,11 @@ CREATE POLICY throttle_all ON login_throttles FOR ALL TO byline_throttle
 -- until the longest lock ends (0: counted). Keys come sorted with their rules (free failures,
 -- longest lock), so concurrent calls lock shared rows in one order; the row locks are held
 -- for this call alone, so a burst is decided in milliseconds. The lock length is
--- lockSeconds() of src/auth/login/throttle-policy.ts.
+-- lockSeconds() of src/auth/login/throttle-policy.ts, its exponent capped before power(): a
+-- lock is at most a minute and failures are forgotten only after fifteen idle minutes, so one
+-- guess a minute counts up for ever, and power(2, failures - free) in float8 would overflow
+-- after about 17 hours, failing every sign-in to the account with 500 (max_lock, an int, is
+-- below 2^31, so the cap changes no lock).
 CREATE FUNCTION login_throttle_reserve(keys text[], free int[], max_lock int[], window_seconds int)
 RETURNS int
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -54,7 +58,7 @@ BEGIN
       failures = c.next_failures,
       last_failure_at = now(),
       locked_until = CASE WHEN c.next_failures >= r.free
-        THEN now() + make_interval(secs => least(power(2, c.next_failures - r.free), r.max_lock))
+        THEN now() + make_interval(secs => least(power(2, least(c.next_failures - r.free, 31)), r.max_lock))
         ELSE t.locked_until END
     FROM current c JOIN rules r ON r.key = c.key, decision d
     WHERE t.key = c.key AND d.wait = 0

@@ -11,7 +11,6 @@ import { runAsTenant } from '../../database/tenant/tenant-context.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/email.js';
 import { accountKey, addressKey, LoginThrottle } from './login-throttle.js';
-import { endSession } from '../session/request-session.js';
 
 export const badCredentials = () => new UnauthorizedProblem('The email or password is incorrect.');
 
@@ -81,27 +80,19 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
   }
 
   /**
-   * Called once the new session is written (LoginGuard): a password change or a disable that
-   * committed while the password was being verified ended every session but this one, which
-   * did not exist yet. If the hash this sign-in verified is no longer the account's, or the
-   * account is disabled, the session ends here and the sign-in fails like a wrong password.
+   * Called once the new session is written (LoginGuard, which ends that session when this
+   * throws): a password change or a disable that committed while the password was being
+   * verified ended every session but this one, which did not exist yet. If the hash this
+   * sign-in verified is no longer the account's, or the account is disabled, the sign-in
+   * fails like a wrong password.
    */
   async confirm(req: Request): Promise<void> {
     const user = req.user as Account;
     const verified = verifiedHashes.get(req);
     verifiedHashes.delete(req);
-    let unchanged: boolean;
-    try {
-      unchanged =
-        verified !== undefined && (await runAsTenant(user.id, () => this.users.ownCredentialsUnchanged(verified)));
-    } catch (error) {
-      // Unconfirmed (a lock wait ran out: a change is under way): no session, and the error
-      // answers (503). The session is ended first, else its cookie would go out with the 503.
-      await endSession(req).catch(() => {});
-      throw error;
-    }
+    const unchanged =
+      verified !== undefined && (await runAsTenant(user.id, () => this.users.ownCredentialsUnchanged(verified)));
     if (unchanged) return;
-    await endSession(req);
     await runAsTenant(null, () =>
       this.audit.record(
         { ...originOf(req), actor: { type: 'anonymous', label: user.email } },

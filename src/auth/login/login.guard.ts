@@ -28,10 +28,15 @@ export class LoginGuard extends AuthGuard('local') {
     });
     if (errors.length) throw toValidationProblem(errors);
     await super.canActivate(context);
-    // Stamped by the serializer, inside passport's one save of the new session.
-    await endSessionOnFailure(req, super.logIn(req));
-    // Written: now it must still be the account's password (see LocalStrategy.confirm).
-    await this.strategy.confirm(req);
+    // Stamped by the serializer, inside passport's one save of the new session; once written,
+    // it must still be the account's password (LocalStrategy.confirm). Either failing, no
+    // session stays behind.
+    await endSessionOnFailure(req, this.logInConfirmed(req));
     return true;
+  }
+
+  private async logInConfirmed(req: Request): Promise<void> {
+    await super.logIn(req);
+    await this.strategy.confirm(req);
   }
 }

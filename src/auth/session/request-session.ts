@@ -12,8 +12,8 @@ export async function signIn(req: Request, user: Account): Promise<void> {
 }
 
 /**
- * Awaits a sign-in's writing of its new session; when it fails, ends that session before
- * the error answers. Else express-session, still holding the new (modified) session, sends
+ * Awaits a sign-in's writing (and confirming) of its new session; when it fails, ends that
+ * session before the error answers. Else express-session, still holding the new (modified) session, sends
  * its cookie with the error and saves it again when the response ends: a working session
  * from a failed sign-in, one whose credentials were never confirmed (LocalStrategy.confirm).
  */
@@ -27,7 +27,7 @@ export async function endSessionOnFailure(req: Request, writing: Promise<unknown
 }
 
 /** Ends the request's session server-side; express-session then neither saves it nor sends its cookie. */
-export function endSession(req: Request): Promise<void> {
+function endSession(req: Request): Promise<void> {
   return new Promise<void>((resolve, reject) =>
     req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
   );
@@ -35,8 +35,6 @@ export function endSession(req: Request): Promise<void> {
 
 /** Destroys the session server-side and tells the browser to drop the cookie. */
 export async function destroySession(req: Request, res: Response, cookieName: string) {
-  await new Promise<void>((resolve, reject) =>
-    req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
-  );
+  await endSession(req);
   res.clearCookie(cookieName, { path: '/' });
 }

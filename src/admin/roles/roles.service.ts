@@ -32,15 +32,6 @@ export class RolesService {
     return origin.actor.type === 'user' ? asCallerHolding(transaction, 'roles.manage', work) : transaction(work);
   }
 
-  /**
-   * 404, unless the row is hidden because the caller lost roles.manage a moment ago (a
-   * concurrent revocation committed after the first check): then 403.
-   */
-  private async notFound(tx: Transaction, origin: Origin, what: string): Promise<NotFoundProblem> {
-    await this.assertStillMay(tx, origin);
-    return new NotFoundProblem(what);
-  }
-
   list() {
     return this.roles.list();
   }
@@ -77,7 +68,7 @@ export class RolesService {
     return this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
       const before = await this.roles.find(name, tx);
-      if (!before) throw await this.notFound(tx, origin, 'role');
+      if (!before) throw new NotFoundProblem('role');
       const after = await this.roles.update(tx, name, {
         description: input.description,
         permissions: input.permissions && [...new Set(input.permissions)],
@@ -95,7 +86,7 @@ export class RolesService {
     await this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
       const before = await this.roles.find(name, tx);
-      if (!before) throw await this.notFound(tx, origin, 'role');
+      if (!before) throw new NotFoundProblem('role');
       if (before.builtIn) throw new ConflictProblem('Built-in roles cannot be deleted.');
       await this.roles.delete(tx, name);
       await this.audit.record(
@@ -110,8 +101,8 @@ export class RolesService {
   async grant(userId: string, roleName: string, origin: Origin) {
     await this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
-      if (!(await this.roles.userExists(userId, tx))) throw await this.notFound(tx, origin, 'user');
-      if (!(await this.roles.find(roleName, tx))) throw await this.notFound(tx, origin, 'role');
+      if (!(await this.roles.userExists(userId, tx))) throw new NotFoundProblem('user');
+      if (!(await this.roles.find(roleName, tx))) throw new NotFoundProblem('role');
       if (await this.roles.grant(tx, userId, roleName)) {
         await this.audit.record(
           origin,
@@ -126,8 +117,8 @@ export class RolesService {
   async revoke(userId: string, roleName: string, origin: Origin) {
     await this.transaction(origin, async (tx) => {
       await this.assertStillMay(tx, origin);
-      if (!(await this.roles.userExists(userId, tx))) throw await this.notFound(tx, origin, 'user');
-      if (!(await this.roles.find(roleName, tx))) throw await this.notFound(tx, origin, 'role');
+      if (!(await this.roles.userExists(userId, tx))) throw new NotFoundProblem('user');
+      if (!(await this.roles.find(roleName, tx))) throw new NotFoundProblem('role');
       if (roleName === builtInRoles.admin) {
         await assertAnAdminRemains(tx, { userId });
         // A concurrent revocation of the caller's own admin may have won the lock.

@@ -88,11 +88,7 @@ export class AdminUsersController {
     return asCallerHolding((work) => this.users.transaction(work), 'users.manage', async (tx) => {
       await assertCallerStillHolds(tx, 'users.manage');
       const before = await this.users.find(tx, id);
-      if (!before) {
-        // Hidden, rather than missing, when the caller lost users.manage a moment ago: 403.
-        await assertCallerStillHolds(tx, 'users.manage');
-        throw new NotFoundProblem('user');
-      }
+      if (!before) throw new NotFoundProblem('user');
       const wasDisabled = before.disabledAt !== null;
       if (wasDisabled === input.disabled) return view(before);
       if (before.roles.some((r) => r.roleName === builtInRoles.admin)) {

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { RolesRepository } from '../admin/roles/roles.repository.js';
 import { RolesService } from '../admin/roles/roles.service.js';
+import { normalizeEmail } from '../auth/users/email.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
@@ -16,7 +17,7 @@ const usage = 'Usage: npm run cli -- grant-role <email> <role>';
 
 async function grantRole(database: DatabaseService, email: string, role: string): Promise<void> {
   await database.operator('command line: grant a role', async (tx) => {
-    const user = await tx.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+    const user = await tx.user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true } });
     if (!user) throw new Error(`No account has the email ${email}.`);
     // Wired by hand: the command line has no HTTP request and needs no Nest container.
     const roles = new RolesService(new RolesRepository(database), new AuditLog(database));

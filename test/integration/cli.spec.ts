@@ -15,7 +15,9 @@ describe('npm run cli -- grant-role', () => {
       `INSERT INTO users (email, handle, display_name, password_hash) VALUES ($1, $2, $3, 'x') RETURNING id`,
       [input.email, input.handle, input.displayName],
     );
-    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'grant-role', input.email.toUpperCase(), 'admin'], {
+    // Typed as sign-in accepts it: upper case, fullwidth letters (the email's one stored form is NFKC, case-folded).
+    const typed = input.email.toUpperCase().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'grant-role', typed, 'admin'], {
       env: { ...process.env, DATABASE_URL: url },
     });
     expect(stdout).toContain('now has the role admin');

@@ -19,8 +19,9 @@ export class UsersRepository {
   }
 
   /**
-   * The user a session belongs to (run as that user: the serializer sets the tenant), with roles and permissions, in one indexed query; null
-   * once the account is gone or disabled. Runs on every request that carries a session.
+   * The user a session belongs to (run as that user: the serializer sets the tenant), with
+   * roles and permissions, in one indexed query; null once the account is gone or disabled.
+   * Runs on every request that carries a session.
    */
   async findActive(id: string): Promise<AuthUser | null> {
     const [row] = await this.db.$queryRaw<Array<Account & { roles: string[]; permissions: string[] }>>`

